@@ -1,0 +1,16 @@
+# One image for web, worker and beat (docker-compose.yml picks the command).
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    UV_PROJECT_ENVIRONMENT=/opt/venv UV_COMPILE_BYTECODE=1 PATH="/opt/venv/bin:$PATH"
+
+RUN pip install --no-cache-dir uv==0.13.9 && useradd --create-home --uid 1000 coe
+WORKDIR /app
+COPY pyproject.toml uv.lock ./
+RUN uv sync --frozen --no-dev --no-install-project
+COPY . .
+RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+    && mkdir -p /app/media && chown coe /app/media
+USER coe
+EXPOSE 8000
+CMD ["gunicorn", "coe_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make run` (demo portal) and `make test` (whole suite).
+# Both create .venv and install the locked dependencies (uv.lock) with uv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+UV_VERSION := 0.13.9
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test install install-dev lint format migrate demo worker clean
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+install: $(UV)
+	$(UV) sync --frozen --inexact --no-dev --quiet
+
+install-dev: $(UV)
+	$(UV) sync --frozen --inexact --quiet
+
+## Serve the portal with demo data on http://127.0.0.1:8000 (SQLite, tasks inline).
+run: export DEBUG ?= 1
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "\nServing the CoE Portal on http://127.0.0.1:8000 (Ctrl+C stops it)\n"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Run the whole test suite. With DATABASE_URL (PostgreSQL) and REDIS_URL set, the
+## integration tests run too; with Chromium at /usr/bin/chromium, the browser journeys.
+test: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: install
+	$(BIN)/celery -A coe_portal worker --beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles artifacts

@@ -1,0 +1,5 @@
+"""The REST API's router: /api/v1/. Each app registers its viewsets from its own api.py."""
+
+from rest_framework.routers import DefaultRouter
+
+router = DefaultRouter()

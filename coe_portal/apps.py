@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CoePortalConfig(AppConfig):
+    name = "coe_portal"
+    verbose_name = "CoE Portal"

@@ -1,0 +1,90 @@
+"""The shared core: people, departments and the portal-wide settings."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.functional import cached_property
+
+
+class Department(models.Model):
+    """A part of the company that proposes use cases and has its own champions."""
+
+    name = models.CharField(max_length=120, unique=True)
+    code = models.SlugField(max_length=40, unique=True, help_text="Short code, e.g. 'finance'.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who can log in. Everyone is an employee; roles come from groups (roles.py)."""
+
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    job_title = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["first_name", "last_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        """The names of the person's role groups, read once per request."""
+        return frozenset(self.groups.values_list("name", flat=True))
+
+
+class OperatingModel(models.TextChoices):
+    CENTRALIZED = "centralized", "Centralized"
+    FEDERATED = "federated", "Federated"
+    HYBRID = "hybrid", "Hybrid"
+
+
+class PortalSettings(models.Model):
+    """The single row of portal-wide settings that CoE admins edit (see PortalSettings.load)."""
+
+    operating_model = models.CharField(
+        max_length=20, choices=OperatingModel.choices, default=OperatingModel.CENTRALIZED
+    )
+    review_sla_days = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+        help_text="Working days a review may take before it counts as overdue.",
+    )
+    how_it_works = models.TextField(
+        blank=True, help_text="The 'How the CoE works' page, in Markdown."
+    )
+    how_it_works_updated_at = models.DateTimeField(null=True, blank=True)
+    how_it_works_updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    worker_seen_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last time a Celery worker ran the heartbeat task."
+    )
+
+    class Meta:
+        verbose_name = "portal settings"
+        verbose_name_plural = "portal settings"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="portal_settings_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return "Portal settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> PortalSettings:
+        """The one row, created with defaults on first use."""
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from coe_portal.models import PortalSettings
+
+
+@shared_task(time_limit=30, soft_time_limit=25)
+def record_worker_heartbeat() -> str:
+    """Stamp the time a worker last ran a task, so admins can see the worker is alive."""
+    now = timezone.now()
+    PortalSettings.load()
+    PortalSettings.objects.filter(pk=1).update(worker_seen_at=now)
+    return now.isoformat()

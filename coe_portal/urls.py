@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from coe_portal import views
+from coe_portal.api import router
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("how-the-coe-works/", views.how_it_works, name="how_it_works"),
+    path("how-the-coe-works/edit/", views.how_it_works_edit, name="how_it_works_edit"),
+    path("how-the-coe-works/preview/", views.markdown_preview, name="markdown_preview"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", views.healthz, name="healthz"),
+    path("proposals/", include("usecases.urls")),
+    path("governance/", include("governance.urls")),
+    path("learning/", include("skilling.urls")),
+    path("metrics/", include("metrics.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+]

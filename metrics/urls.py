@@ -1,0 +1,4 @@
+app_name = "metrics"
+
+# The app's pages are added here as they are built.
+urlpatterns: list = []
