@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from coe_portal.models import Department, PortalSettings, User
+from coe_portal.models import AIPlatform, Department, PortalSettings, User
 
 
 @admin.register(User)
@@ -32,3 +32,10 @@ class PortalSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(AIPlatform)
+class AIPlatformAdmin(admin.ModelAdmin):
+    list_display = ("name", "vendor", "status", "max_data_sensitivity")
+    list_filter = ("status", "max_data_sensitivity")
+    search_fields = ("name", "vendor")

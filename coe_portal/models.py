@@ -41,6 +41,54 @@ class User(AbstractUser):
         return frozenset(self.groups.values_list("name", flat=True))
 
 
+class DataSensitivity(models.TextChoices):
+    """How sensitive data is, in increasing order (intake asks it; platforms are cleared up to one)."""
+
+    PUBLIC = "public", "Public"
+    INTERNAL = "internal", "Internal"
+    CONFIDENTIAL = "confidential", "Confidential"
+    RESTRICTED = "restricted", "Restricted"
+
+    @classmethod
+    def rank(cls, value: str) -> int:
+        return cls.values.index(value)
+
+
+class AIPlatform(models.Model):
+    """An AI platform or model people may propose to use; governance decides its status."""
+
+    class Status(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        UNDER_EVALUATION = "under_evaluation", "Under evaluation"
+        NOT_APPROVED = "not_approved", "Not approved"
+
+    name = models.CharField(max_length=120, unique=True)
+    vendor = models.CharField(max_length=120, blank=True)
+    description = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.UNDER_EVALUATION, db_index=True
+    )
+    max_data_sensitivity = models.CharField(
+        max_length=20,
+        choices=DataSensitivity.choices,
+        default=DataSensitivity.INTERNAL,
+        help_text="The most sensitive data this platform is cleared to receive.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "AI platform"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def accepts(self, sensitivity: str) -> bool:
+        """True when the platform is approved for data of ``sensitivity``."""
+        return self.status == self.Status.APPROVED and DataSensitivity.rank(
+            sensitivity
+        ) <= DataSensitivity.rank(self.max_data_sensitivity)
+
+
 class OperatingModel(models.TextChoices):
     CENTRALIZED = "centralized", "Centralized"
     FEDERATED = "federated", "Federated"

@@ -37,3 +37,30 @@ class UserFactory(factory.django.DjangoModelFactory):
         """``UserFactory(roles=[Role.CHAMPION])`` puts the user in those role groups."""
         if create and extracted:
             self.groups.set([Group.objects.get_or_create(name=role)[0] for role in extracted])
+
+
+class UseCaseFactory(factory.django.DjangoModelFactory):
+    """A complete proposal (every answer submission needs), as a draft unless told otherwise."""
+
+    class Meta:
+        model = "usecases.UseCase"
+
+    title = factory.Sequence(lambda n: f"Summarise supplier contracts {n}")
+    problem = "Legal spends hours reading supplier contracts to find renewal terms."
+    solution = "An assistant that summarises each contract and lists its key dates."
+    category = "summarisation"
+    owner = factory.SubFactory(UserFactory)
+    department = factory.LazyAttribute(lambda uc: uc.owner.department)
+    business_sponsor = "Head of Legal"
+    intended_users = "Contracts team"
+    reach = 25
+    hours_saved_per_month = 120
+    estimated_annual_value = 90000
+    benefits = "Faster renewals, fewer missed notice periods."
+    success_measure = "Review time per contract halves within three months."
+    data_used = "Supplier contracts (PDF)."
+    data_sensitivity = "confidential"
+    platform_other = "Azure OpenAI"
+    effort = "M"
+    data_readiness = 4
+    status = "draft"
