@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from coe_portal import views
 from coe_portal.api import router
+from coe_portal.forms import ThrottledAuthenticationForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,11 +14,15 @@ urlpatterns = [
     path("how-the-coe-works/preview/", views.markdown_preview, name="markdown_preview"),
     path(
         "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=ThrottledAuthenticationForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/api-token/", views.api_token, name="api_token"),
     path("healthz", views.healthz, name="healthz"),
+    path("livez", views.livez, name="livez"),
     path("proposals/", include("usecases.urls")),
     path("governance/", include("governance.urls")),
     path("learning/", include("skilling.urls")),

@@ -7,7 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from rest_framework.authtoken.models import Token
 
+from coe_portal import tokens
 from coe_portal.forms import HowItWorksForm
 from coe_portal.health import health_report
 from coe_portal.markdown import render_markdown
@@ -56,9 +58,38 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     return HttpResponse(render_markdown(text))
 
 
+@require_http_methods(["GET", "POST"])
+def api_token(request: HttpRequest) -> HttpResponse:
+    """The person's own API token: create (or replace) it, or revoke it."""
+    new_key = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            new_key = tokens.replace_token(request.user).key
+            messages.success(request, "A new API token is ready. Copy it now: it is shown once.")
+        elif action == "revoke":
+            tokens.revoke_token(request.user)
+            messages.success(request, "Your API token is revoked; requests using it now fail.")
+            return redirect("api_token")
+        else:
+            messages.error(request, "Choose to create or revoke the token.")
+    existing = Token.objects.filter(user=request.user).first()
+    return render(request, "coe_portal/api_token.html", {"token": existing, "new_key": new_key})
+
+
+@login_not_required
+@never_cache
+@require_GET
+def livez(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers. No dependencies, so a database outage does not make
+    an orchestrator restart healthy web processes."""
+    return JsonResponse({"status": "ok"})
+
+
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """Readiness: the database and (when configured) Redis answer."""
     healthy, report = health_report()
     return JsonResponse(report, status=200 if healthy else 503)
