@@ -8,7 +8,7 @@ UV := $(BIN)/uv
 UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install install-dev lint format migrate demo worker clean
+.PHONY: run test install install-dev lint security format worker clean
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## Static security analysis of the project's code: no high-severity findings allowed.
+security: install-dev
+	$(BIN)/bandit --quiet --recursive coe_portal usecases governance skilling metrics --severity-level high
 
 format: install-dev
 	$(BIN)/ruff check --fix .
