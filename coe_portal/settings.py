@@ -148,9 +148,11 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "coe_portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "coe",
+            # Fail fast when Redis is down: a page waits at most this long for the cache.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -166,6 +168,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A task is acknowledged only when it finishes, so a worker killed mid-task leaves it to be
+# run again by the next worker (tasks are written to be safe to run twice).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60),
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Email: the console in development; SMTP settings from the environment in production.
 EMAIL_BACKEND = env_str(
@@ -186,6 +197,9 @@ PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # Security. Production (DEBUG off) gets secure cookies, HSTS and HTTPS redirects;
 # `manage.py check --deploy` is clean with production values.
+# Sessions are written to the database and read through the cache: fast with Redis, and
+# nobody is logged out when Redis is down.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_COOKIE_SECURE = not DEBUG
