@@ -55,6 +55,8 @@ def seed(stdout) -> None:
     for username, first, last, dept, title, roles in ACCOUNTS:
         user = _person(username, first, last, departments[dept], title)
         user.groups.set([groups[role] for role in roles])
+    # The demo's CoE admin also manages people and schedules in the Django admin.
+    User.objects.filter(username="admin").update(is_staff=True, is_superuser=True)
     for username, first, last, dept, title in COLLEAGUES:
         _person(username, first, last, departments[dept], title)
     stdout.write(f"  {len(departments)} departments, {len(ACCOUNTS) + len(COLLEAGUES)} people")
