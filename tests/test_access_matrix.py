@@ -105,13 +105,12 @@ def world(db):
     }
 
 
-def _cases():
-    for name in sorted(MATRIX):
-        for role in ROLES:
-            yield pytest.param(name, role, id=f"{name}-{role}")
+CASES = [
+    pytest.param(name, role, id=f"{name}-{role}") for name in sorted(MATRIX) for role in ROLES
+]
 
 
-@pytest.mark.parametrize(("url_name", "role"), _cases())
+@pytest.mark.parametrize(("url_name", "role"), CASES)
 def test_access(client, world, url_name, role):
     row = MATRIX[url_name]
     kwargs = row.kwargs(world) if row.kwargs else {}
