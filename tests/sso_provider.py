@@ -201,3 +201,27 @@ class TestProvider:
         if not auth.startswith("Bearer ") or claims is None:
             return 401, {"error": "invalid_token"}
         return 200, {**claims, **self.userinfo_overrides}
+
+
+ROLE_MAP = "coe-admins=CoE admin,coe-reviewers=CoE reviewer,champions=Department champion"
+
+
+def point_portal_at(settings, provider: TestProvider, role_map: str = ROLE_MAP) -> None:
+    """Configure the portal (pytest-django's ``settings``) as the README says: issuer,
+    client id and secret and a role map; the endpoints come from discovery."""
+    from django.core.cache import cache
+
+    from coe_portal import sso
+    from coe_portal.sso_config import parse_role_map
+
+    settings.OIDC_ENABLED = True
+    settings.OIDC_ISSUER = provider.issuer
+    settings.OIDC_RP_CLIENT_ID = provider.client_id
+    settings.OIDC_RP_CLIENT_SECRET = provider.client_secret
+    settings.OIDC_ROLE_MAP = parse_role_map(role_map)
+    settings.AUTHENTICATION_BACKENDS = [
+        "coe_portal.sso.PortalOIDCBackend",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
+    # The port is new for every provider, but the cache may be a Redis shared between runs.
+    cache.delete(sso._discovery_cache_key(provider.issuer))

@@ -16,9 +16,8 @@ from coe_portal import sso
 from coe_portal.login_views import SSO_FAILED
 from coe_portal.models import User
 from coe_portal.roles import Role
-from coe_portal.sso_config import parse_role_map
 from tests.factories import UserFactory
-from tests.sso_provider import TestProvider, rsa_key
+from tests.sso_provider import TestProvider, point_portal_at, rsa_key
 
 pytestmark = pytest.mark.django_db
 
@@ -45,19 +44,8 @@ def provider():
 
 @pytest.fixture
 def sso_on(settings, provider, department, other_department):
-    """The portal configured as the README says: issuer, client id and secret, a role map."""
-    settings.OIDC_ENABLED = True
-    settings.OIDC_ISSUER = provider.issuer
-    settings.OIDC_RP_CLIENT_ID = provider.client_id
-    settings.OIDC_RP_CLIENT_SECRET = provider.client_secret
-    settings.OIDC_ROLE_MAP = parse_role_map(
-        "coe-admins=CoE admin,coe-reviewers=CoE reviewer,champions=Department champion"
-    )
-    settings.AUTHENTICATION_BACKENDS = [
-        "coe_portal.sso.PortalOIDCBackend",
-        "django.contrib.auth.backends.ModelBackend",
-    ]
-    cache.delete(sso._discovery_cache_key(provider.issuer))
+    """The portal signing in through the provider, with Finance and Marketing departments."""
+    point_portal_at(settings, provider)
     yield provider
     cache.delete(sso._discovery_cache_key(provider.issuer))
 
