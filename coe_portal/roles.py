@@ -8,18 +8,14 @@ employee. Object rules ("may this person see this proposal") live in each app's
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import StrEnum
 
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
-
-class Role(StrEnum):
-    COE_ADMIN = "CoE admin"
-    COE_REVIEWER = "CoE reviewer"
-    CHAMPION = "Department champion"
-    LEADERSHIP = "Leadership"
+# Defined beside the other plain types so settings.py can check role names (OIDC_ROLE_MAP)
+# before the apps load; imported from here everywhere else.
+from coe_portal.choices import Role as Role
 
 
 def has_role(user, *roles: Role) -> bool:

@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from coe_portal.env import env_bool, env_int, env_list, env_str
+from coe_portal.sso_config import check_oidc_settings, parse_role_map
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -112,6 +113,45 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_FAILURES_PER_USER = env_int("LOGIN_FAILURES_PER_USER", 5)
 LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 30)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+
+# Single sign-on with OpenID Connect (mozilla-django-oidc; the rules are in coe_portal/sso.py).
+# Off by default. Only the issuer and the client's id and secret are needed: the endpoints
+# come from the issuer's discovery document unless set here. The OIDC_RP_*/OIDC_OP_* names
+# are the library's; the environment variables are shorter.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+LOCAL_LOGIN_ENABLED = env_bool("LOCAL_LOGIN_ENABLED", True)
+OIDC_ISSUER = env_str("OIDC_ISSUER")  # exactly as the provider writes it in its tokens
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT")
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_CREATE_USER = env_bool("OIDC_CREATE_USERS", True)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_DEPARTMENT_CLAIM = env_str("OIDC_DEPARTMENT_CLAIM", "department")
+OIDC_CREATE_DEPARTMENTS = env_bool("OIDC_CREATE_DEPARTMENTS", False)
+OIDC_JOB_TITLE_CLAIM = env_str("OIDC_JOB_TITLE_CLAIM", "job_title")
+OIDC_ROLES_CLAIM = env_str("OIDC_ROLES_CLAIM", "groups")
+OIDC_ROLE_MAP = parse_role_map(env_str("OIDC_ROLE_MAP"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+check_oidc_settings(
+    enabled=OIDC_ENABLED,
+    local_login_enabled=LOCAL_LOGIN_ENABLED,
+    issuer=OIDC_ISSUER,
+    client_id=OIDC_RP_CLIENT_ID,
+    client_secret=OIDC_RP_CLIENT_SECRET,
+    sign_algo=OIDC_RP_SIGN_ALGO,
+)
+# Without the model backend no password works anywhere, the admin's login included.
+AUTHENTICATION_BACKENDS = [
+    *(["coe_portal.sso.PortalOIDCBackend"] if OIDC_ENABLED else []),
+    *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_LOGIN_ENABLED else []),
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

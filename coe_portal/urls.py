@@ -3,22 +3,23 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from coe_portal import views
+from coe_portal import login_views, views
 from coe_portal.api import router
-from coe_portal.forms import ThrottledAuthenticationForm
+
+# Single sign-on (OpenID Connect); both views answer 404 while OIDC_ENABLED is off.
+# The names are the ones mozilla-django-oidc reverses.
+sso_urlpatterns = [
+    path("authenticate/", login_views.SsoStartView.as_view(), name="oidc_authentication_init"),
+    path("callback/", login_views.SsoCallbackView.as_view(), name="oidc_authentication_callback"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("how-the-coe-works/", views.how_it_works, name="how_it_works"),
     path("how-the-coe-works/edit/", views.how_it_works_edit, name="how_it_works_edit"),
     path("how-the-coe-works/preview/", views.markdown_preview, name="markdown_preview"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=ThrottledAuthenticationForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", login_views.PortalLoginView.as_view(), name="login"),
+    path("oidc/", include(sso_urlpatterns)),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/api-token/", views.api_token, name="api_token"),
     path("healthz", views.healthz, name="healthz"),
