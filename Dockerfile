@@ -16,4 +16,6 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinp
     && mkdir -p /app/media && chown coe /app/media
 USER coe
 EXPOSE 8000
-CMD ["gunicorn", "coe_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py holds the settings; Celery workers finish their task on SIGTERM.
+STOPSIGNAL SIGTERM
+CMD ["gunicorn", "coe_portal.wsgi"]

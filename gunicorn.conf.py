@@ -1,0 +1,20 @@
+"""gunicorn settings for the web process (read automatically from the working directory)."""
+
+import os
+
+bind = os.environ.get("BIND", "0.0.0.0:8000")
+# Sync workers: on two cores, three of them had the lowest p95 (../shared/RECIPES.md).
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+worker_class = "sync"
+timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
+# On SIGTERM, workers finish the requests they are serving for up to this long.
+graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "25"))
+keepalive = 5
+# Recycle workers now and then so a slow leak never grows unbounded.
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = "-"
+access_log_format = (
+    '{"time": "%(t)s", "request_id": "%({x-request-id}o)s", "method": "%(m)s", '
+    '"path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s}'
+)
