@@ -86,9 +86,11 @@ def queue_for(user):
     if is_coe_staff(user):
         return base
     if has_role(user, Role.CHAMPION) and user.department_id:
+        routed_to_champions = Review.objects.filter(
+            reviewer_kind=ReviewerKind.CHAMPION, status=ReviewStatus.OPEN
+        ).values("use_case_id")
         return base.filter(department_id=user.department_id).filter(
-            Q(status__in=(Status.SUBMITTED, Status.TRIAGE))
-            | Q(reviews__reviewer_kind=ReviewerKind.CHAMPION, reviews__status=ReviewStatus.OPEN)
+            Q(status__in=(Status.SUBMITTED, Status.TRIAGE)) | Q(pk__in=routed_to_champions)
         )
     return base.none()
 
@@ -535,6 +537,17 @@ def add_working_days(start: date, days: int) -> date:
     left = days
     while left > 0:
         current += timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
+
+
+def subtract_working_days(end: date, days: int) -> date:
+    """The date ``days`` working days before ``end``."""
+    current = end
+    left = days
+    while left > 0:
+        current -= timedelta(days=1)
         if current.weekday() < 5:
             left -= 1
     return current

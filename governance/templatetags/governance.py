@@ -1,0 +1,95 @@
+"""Template tags for governance: the data the use-case page's governance panel shows."""
+
+from __future__ import annotations
+
+from django import template
+from django.core.exceptions import ObjectDoesNotExist
+
+from coe_portal.roles import is_coe_staff
+from governance import reviews as review_logic
+from governance.models import Condition, RegisterEntry, Review, Triage
+from governance.risk import NIST_RISKS, nist_flags, platform_warnings, suggest_tier
+from usecases.choices import Status
+
+register = template.Library()
+
+
+@register.simple_tag
+def governance_panel(use_case, user) -> dict:
+    """Everything the panel needs in about five queries: risk, reviews, conditions,
+    assignment, register entry, and what ``user`` may do."""
+    try:
+        assessment = use_case.risk_assessment
+    except ObjectDoesNotExist:
+        assessment = None
+    if assessment is not None:
+        tier, reasons, flags = assessment.get_tier_display(), assessment.reasons, assessment.nist_flags
+    else:
+        suggestion = suggest_tier(use_case)
+        tier, reasons, flags = suggestion.tier.label, suggestion.reasons, nist_flags(use_case)
+    all_reviews = list(
+        Review.objects.filter(use_case=use_case).select_related("decided_by", "assignee")
+    )
+    latest_round = max((r.round for r in all_reviews), default=0)
+    for r in all_reviews:
+        r.may_answer = r.is_open and review_logic.may_answer(user, r)
+    conditions = list(Condition.objects.filter(use_case=use_case).select_related("owner"))
+    for c in conditions:
+        c.may_mark = c.status == "open" and (
+            is_coe_staff(user) or user.pk in (c.owner_id, use_case.owner_id)
+        )
+    triage = Triage.objects.filter(use_case=use_case).select_related("assignee").first()
+    entry = RegisterEntry.objects.filter(use_case=use_case).first()
+    may_triage = use_case.status in (Status.SUBMITTED, Status.TRIAGE) and (
+        review_logic.may_triage(user, use_case)
+    )
+    decision = None
+    if use_case.status in (
+        Status.APPROVED, Status.APPROVED_WITH_CONDITIONS, Status.REJECTED,
+        Status.CHANGES_REQUESTED, Status.IN_PILOT, Status.IN_PRODUCTION,
+    ):  # fmt: skip
+        decision = use_case.get_status_display()
+    return {
+        "assessment": assessment,
+        "tier": tier,
+        "tier_value": assessment.tier if assessment else suggest_tier(use_case).tier.value,
+        "suggested_only": assessment is None,
+        "reasons": reasons,
+        "flags": [NIST_RISKS[f] for f in flags if f in NIST_RISKS],
+        "current_reviews": [r for r in all_reviews if r.round == latest_round],
+        "earlier_reviews": [r for r in all_reviews if r.round != latest_round],
+        "conditions": conditions,
+        "triage": triage,
+        "entry": entry,
+        "decision": decision,
+        "may_triage": may_triage,
+        "may_override": is_coe_staff(user),
+        "warnings": platform_warnings(use_case),
+        "duplicate_url": review_logic.DUPLICATE_PATH.format(pk=use_case.pk),
+    }
+
+
+@register.simple_tag
+def queue_counts(user) -> dict:
+    """New (submitted, not yet picked up) and overdue proposals in ``user``'s queue, for the
+    home page tile. Two counts, two queries."""
+    from django.utils import timezone
+
+    from coe_portal.models import PortalSettings
+
+    if not (is_coe_staff(user) or is_champion_of_any(user)):
+        return {"new": 0, "overdue": 0}
+    queue = review_logic.queue_for(user)
+    cutoff = review_logic.subtract_working_days(
+        timezone.localdate(), PortalSettings.load().review_sla_days
+    )
+    return {
+        "new": queue.filter(status=Status.SUBMITTED).count(),
+        "overdue": queue.filter(submitted_at__date__lt=cutoff).count(),
+    }
+
+
+def is_champion_of_any(user) -> bool:
+    from coe_portal.roles import Role, has_role
+
+    return has_role(user, Role.CHAMPION)
