@@ -20,9 +20,7 @@ from usecases.models import UseCase
 
 def needs_setup() -> bool:
     """An empty portal whose setup nobody has completed yet."""
-    return (
-        GovernanceSettings.load().setup_completed_at is None and not UseCase.objects.exists()
-    )
+    return GovernanceSettings.load().setup_completed_at is None and not UseCase.objects.exists()
 
 
 def tier_policies() -> list[TierPolicy]:
@@ -80,7 +78,10 @@ def save_tier_policy(*, actor, tier: str, required_areas: list[str], rereview_af
     _require_admin(actor)
     TierPolicy.objects.update_or_create(
         tier=tier,
-        defaults={"required_areas": list(required_areas), "rereview_after_days": rereview_after_days},
+        defaults={
+            "required_areas": list(required_areas),
+            "rereview_after_days": rereview_after_days,
+        },
     )
 
 

@@ -41,7 +41,7 @@ def remind_overdue_reviews() -> int:
     return len(ids)
 
 
-@shared_task(time_limit=60)
+@shared_task(time_limit=60, soft_time_limit=50)
 def email_assignment(use_case_id: int, assignee_id: int, review_id: int | None) -> None:
     """Tell someone a proposal (or one of its reviews) was assigned to them."""
     use_case = UseCase.objects.filter(pk=use_case_id).first()
@@ -61,7 +61,7 @@ def email_assignment(use_case_id: int, assignee_id: int, review_id: int | None) 
     )
 
 
-@shared_task(time_limit=60)
+@shared_task(time_limit=60, soft_time_limit=50)
 def email_rereview_due(review_id: int) -> None:
     """Tell CoE reviewers (or the assignee) a re-review has opened."""
     review = Review.objects.filter(pk=review_id).select_related("use_case__owner").first()

@@ -53,9 +53,7 @@ def _triagers():
             groups__name__in=[Role.COE_REVIEWER, Role.COE_ADMIN, Role.CHAMPION],
         )
         .annotate(
-            staff=Count(
-                "groups", filter=Q(groups__name__in=[Role.COE_REVIEWER, Role.COE_ADMIN])
-            )
+            staff=Count("groups", filter=Q(groups__name__in=[Role.COE_REVIEWER, Role.COE_ADMIN]))
         )
         .order_by("first_name", "last_name", "username")
     )
@@ -186,7 +184,11 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "governance/case.html",
-        {"use_case": use_case, "override_form": OverrideForm(), "warnings": platform_warnings(use_case)},
+        {
+            "use_case": use_case,
+            "override_form": OverrideForm(),
+            "warnings": platform_warnings(use_case),
+        },
     )
 
 
@@ -255,7 +257,9 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         conditions=conditions,
                         expected_version=decision.cleaned_data["version"],
                     )
-                    messages.success(request, f"Your {review.get_area_display()} decision is recorded.")
+                    messages.success(
+                        request, f"Your {review.get_area_display()} decision is recorded."
+                    )
                     return redirect("governance:case", review.use_case_id)
                 reviews.save_answers(
                     review.pk, answer_data, actor=request.user,
@@ -298,7 +302,9 @@ def review_assign(request: HttpRequest, pk: int) -> HttpResponse:
     except TransitionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"The {review.get_area_display()} review is assigned to {assignee}.")
+        messages.success(
+            request, f"The {review.get_area_display()} review is assigned to {assignee}."
+        )
     return redirect("governance:review", pk)
 
 
@@ -377,7 +383,9 @@ def governance_settings(request: HttpRequest) -> HttpResponse:
         )
         for p, f in tier_forms:
             policy.save_tier_policy(actor=request.user, tier=p.tier, **f.cleaned_data)
-        messages.success(request, "Governance settings saved. Reviews already open keep their routing.")
+        messages.success(
+            request, "Governance settings saved. Reviews already open keep their routing."
+        )
         return redirect("governance:settings")
     return render(
         request,

@@ -23,7 +23,11 @@ def governance_panel(use_case, user) -> dict:
     except ObjectDoesNotExist:
         assessment = None
     if assessment is not None:
-        tier, reasons, flags = assessment.get_tier_display(), assessment.reasons, assessment.nist_flags
+        tier, reasons, flags = (
+            assessment.get_tier_display(),
+            assessment.reasons,
+            assessment.nist_flags,
+        )
     else:
         suggestion = suggest_tier(use_case)
         tier, reasons, flags = suggestion.tier.label, suggestion.reasons, nist_flags(use_case)
