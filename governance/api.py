@@ -4,7 +4,6 @@ pages."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -356,9 +355,7 @@ class PlatformViewSet(
     """The AI platform catalog: everyone reads it, CoE admins change it."""
 
     serializer_class = PlatformSerializer
-    queryset = AIPlatform.objects.annotate(
-        n=Count("use_cases", filter=~Q(use_cases__status="draft"))
-    )
+    queryset = AIPlatform.objects.order_by("name")
 
     def check_permissions(self, request):
         super().check_permissions(request)
