@@ -39,8 +39,8 @@ class QueueFilter(django_filters.FilterSet):
         empty_label="Anyone",
         label="Assigned",
     )
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label="Overdue only", widget=django_filters.widgets.BooleanWidget
+    overdue = django_filters.ChoiceFilter(
+        choices=[("1", "Overdue only")], method="filter_overdue", empty_label="Any age", label="Age"
     )
 
     def filter_assignee(self, queryset, name, value):
@@ -75,10 +75,11 @@ class RegisterFilter(django_filters.FilterSet):
     platform = django_filters.ModelChoiceFilter(
         queryset=AIPlatform.objects.all(), empty_label="Any platform"
     )
-    due = django_filters.BooleanFilter(
+    due = django_filters.ChoiceFilter(
+        choices=[("1", "Re-review due")],
         method="filter_due",
-        label="Re-review due",
-        widget=django_filters.widgets.BooleanWidget,
+        empty_label="Any date",
+        label="Re-review",
     )
 
     def filter_due(self, queryset, name, value):
