@@ -80,19 +80,22 @@ def may_answer(user, review: Review) -> bool:
 
 def queue_for(user):
     """The proposals in ``user``'s review queue: new and in-review ones they are responsible
-    for. Champions: their department's proposals waiting for triage, and the ones with a
-    review routed to champions."""
-    base = UseCase.objects.visible_to(user).filter(status__in=QUEUE_STATUSES)
+    for, and register entries with a re-review open. Champions: their department's
+    proposals waiting for triage, and the ones with a review routed to champions."""
+    visible = UseCase.objects.visible_to(user)
+    open_rereviews = Review.objects.filter(
+        kind=ReviewKind.RE_REVIEW, status=ReviewStatus.OPEN
+    ).values("use_case_id")
     if is_coe_staff(user):
-        return base
+        return visible.filter(Q(status__in=QUEUE_STATUSES) | Q(pk__in=open_rereviews))
     if has_role(user, Role.CHAMPION) and user.department_id:
         routed_to_champions = Review.objects.filter(
             reviewer_kind=ReviewerKind.CHAMPION, status=ReviewStatus.OPEN
         ).values("use_case_id")
-        return base.filter(department_id=user.department_id).filter(
+        return visible.filter(department_id=user.department_id).filter(
             Q(status__in=(Status.SUBMITTED, Status.TRIAGE)) | Q(pk__in=routed_to_champions)
         )
-    return base.none()
+    return visible.none()
 
 
 def get_use_case_for_user(user, pk: int, *, write: bool = False) -> UseCase:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -78,6 +78,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         .select_related("department", "owner", "platform", "risk_assessment", "triage__assignee")
         .annotate(
             open_reviews=Count("reviews", filter=Q(reviews__status=ReviewStatus.OPEN)),
+            review_opened=Min("reviews__created_at", filter=Q(reviews__status=ReviewStatus.OPEN)),
         )
         .order_by("submitted_at", "id")
     )
@@ -88,7 +89,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     staff, champions = _triagers()
     rows = []
     for uc in page:
-        submitted = uc.submitted_at.date() if uc.submitted_at else today
+        rereview = uc.status not in reviews.QUEUE_STATUSES
+        # A re-review's clock starts when it opened; a new proposal's at submission.
+        started = uc.review_opened if rereview else uc.submitted_at
+        submitted = started.date() if started else today
         age = reviews.working_days_between(submitted, today)
         rows.append(
             {
@@ -98,6 +102,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
                 "warnings": platform_warnings(uc),
                 "assignees": staff + champions.get(uc.department_id, []),
                 "triage_open": uc.status in (Status.SUBMITTED, Status.TRIAGE),
+                "rereview": rereview,
                 "duplicate_url": reviews.DUPLICATE_PATH.format(pk=uc.pk),
             }
         )

@@ -243,3 +243,35 @@ def test_queue_flags_platforms_without_clearance(as_role, employee):
 def test_home_shows_queue_counts_to_reviewers(as_role, submitted):
     body = as_role("reviewer").get(reverse("home")).content.decode()
     assert "Review queue" in body and "1 new" in body
+
+
+@pytest.mark.parametrize(
+    ("model", "champion_sees_it"), [("centralized", False), ("hybrid", False), ("federated", True)]
+)
+def test_champion_queue_holds_in_review_proposals_only_when_routed_to_champions(
+    as_role, champion, submitted, reviewer, model, champion_sees_it
+):
+    from coe_portal.models import PortalSettings
+    from governance.reviews import accept_for_review
+
+    PortalSettings.objects.filter(pk=1).update(operating_model=model)
+    accept_for_review(submitted.pk, actor=reviewer)
+    body = as_role("champion").get(reverse("governance:queue")).content.decode()
+    assert ("Contract digest" in body) == champion_sees_it
+
+
+def test_open_rereviews_appear_in_the_coe_queue(as_role, employee):
+    from datetime import timedelta
+
+    from governance import register
+    from tests.factories import RegisterEntryFactory
+
+    entry = RegisterEntryFactory(
+        use_case__owner=employee,
+        use_case__title="Live bot",
+        next_review_on=timezone.localdate() - timedelta(days=1),
+    )
+    register.open_due_rereviews()
+    body = as_role("reviewer").get(reverse("governance:queue")).content.decode()
+    assert "Live bot" in body and "re-review" in body
+    assert entry.use_case.reviews.filter(kind="re_review").exists()
