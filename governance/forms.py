@@ -177,3 +177,28 @@ class AssignForm(forms.Form):
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = people if people is not None else User.objects.none()
+
+
+class GoLiveForm(forms.Form):
+    target = forms.ChoiceField(
+        choices=[
+            ("in_pilot", "Start the pilot"),
+            ("in_production", "Move to production"),
+            ("retired", "Retire it"),
+        ],
+        widget=forms.RadioSelect,
+        label="What happens",
+    )
+    on_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Date (go-live)"
+    )
+    realised_annual_value = forms.DecimalField(
+        required=False, max_digits=14, decimal_places=2, min_value=0,
+        label="Value realised per year so far",
+    )  # fmt: skip
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Retiring needs a reason.",
+    )
+    expected_status = forms.CharField(widget=forms.HiddenInput)

@@ -128,3 +128,42 @@ def overdue_reviews_to_remind(today=None) -> list[int]:
         if Review.objects.filter(pk=pk).exclude(reminded_on=today).update(reminded_on=today):
             claimed.append(pk)
     return claimed
+
+
+AFTER_APPROVAL = ("in_pilot", "in_production", "retired")
+
+
+def record_go_live(
+    use_case_id: int,
+    target: str,
+    *,
+    actor,
+    expected_status: str,
+    on_date=None,
+    realised_annual_value=None,
+    note: str = "",
+) -> UseCase:
+    """Move approved work to pilot or production, or retire it, through the lifecycle
+    (which decides who may), recording the go-live date and the value realised so far."""
+    from governance.models import RegisterEntry
+    from usecases.lifecycle import TransitionError, change_status
+
+    if target not in AFTER_APPROVAL:
+        raise TransitionError("Choose pilot, production or retirement.")
+    with transaction.atomic():
+        data = {"on": on_date.isoformat() if on_date else None}
+        if realised_annual_value is not None:
+            data["realised_annual_value"] = str(realised_annual_value)
+        use_case = change_status(
+            use_case_id, target, actor=actor, note=note, expected_status=expected_status, data=data
+        )
+        if realised_annual_value is not None:
+            UseCase.objects.filter(pk=use_case_id).update(
+                realised_annual_value=realised_annual_value
+            )
+        if target == "in_production":
+            RegisterEntry.objects.update_or_create(
+                use_case_id=use_case_id,
+                defaults={"went_live_on": on_date or timezone.localdate()},
+            )
+    return use_case

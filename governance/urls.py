@@ -11,6 +11,7 @@ urlpatterns = [
     path("proposals/<int:pk>/accept/", views.accept, name="accept"),
     path("proposals/<int:pk>/reject/", views.reject, name="reject"),
     path("proposals/<int:pk>/risk/", views.risk_override, name="risk_override"),
+    path("proposals/<int:pk>/live/", views.go_live, name="go_live"),
     path("reviews/<int:pk>/", views.review_detail, name="review"),
     path("reviews/<int:pk>/assign/", views.review_assign, name="review_assign"),
     path("conditions/<int:pk>/met/", views.condition_met, name="condition_met"),

@@ -24,6 +24,7 @@ from governance.forms import (
     ConditionForm,
     CriterionForm,
     DecisionForm,
+    GoLiveForm,
     OperatingModelForm,
     OverrideForm,
     PlatformForm,
@@ -35,7 +36,7 @@ from governance.models import Condition, Criterion
 from governance.reviews import ConditionInput, ReviewError
 from governance.risk import OverrideError, override_tier, platform_warnings
 from usecases.choices import Status
-from usecases.lifecycle import TransitionError
+from usecases.lifecycle import TransitionError, available_transitions
 
 PAGE_SIZE = 25
 CONDITION_ROWS = 3
@@ -327,6 +328,37 @@ def condition_met(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "The condition is marked as met.")
     return _back(request, condition.use_case_id)
+
+
+@require_http_methods(["GET", "POST"])
+def go_live(request: HttpRequest, pk: int) -> HttpResponse:
+    """Owners (and CoE staff) move approved work to pilot and production, or retire it."""
+    use_case = reviews.get_use_case_for_user(request.user, pk)
+    allowed = [
+        t.target for t in available_transitions(request.user, use_case)
+        if t.target in register.AFTER_APPROVAL
+    ]  # fmt: skip
+    if not allowed:
+        raise PermissionDenied("There is nothing you may move on for this use case now.")
+    form = GoLiveForm(
+        request.POST or None, initial={"expected_status": use_case.status, "target": allowed[0]}
+    )
+    form.fields["target"].choices = [c for c in form.fields["target"].choices if c[0] in allowed]
+    if request.method == "POST" and form.is_valid():
+        try:
+            register.record_go_live(
+                use_case.pk, form.cleaned_data["target"], actor=request.user,
+                expected_status=form.cleaned_data["expected_status"],
+                on_date=form.cleaned_data["on_date"],
+                realised_annual_value=form.cleaned_data["realised_annual_value"],
+                note=form.cleaned_data["note"],
+            )  # fmt: skip
+        except TransitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"'{use_case.title}' is updated.")
+            return redirect("governance:case", pk)
+    return render(request, "governance/go_live.html", {"form": form, "use_case": use_case})
 
 
 # --- the register ------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from coe_portal.roles import is_coe_staff
 from governance import reviews as review_logic
 from governance.models import Condition, RegisterEntry, Review, Triage
 from governance.risk import NIST_RISKS, nist_flags, platform_warnings, suggest_tier
-from usecases.choices import Status
+from usecases.choices import LIVE_STATUSES, Status
 
 register = template.Library()
 
@@ -53,7 +53,14 @@ def governance_panel(use_case, user) -> dict:
         Status.CHANGES_REQUESTED, Status.IN_PILOT, Status.IN_PRODUCTION,
     ):  # fmt: skip
         decision = use_case.get_status_display()
+    from usecases.lifecycle import available_transitions
+
+    may_move_on = use_case.status in LIVE_STATUSES and any(
+        t.target in ("in_pilot", "in_production", "retired")
+        for t in available_transitions(user, use_case)
+    )
     return {
+        "may_move_on": may_move_on,
         "assessment": assessment,
         "tier": tier,
         "tier_value": assessment.tier if assessment else suggest_tier(use_case).tier.value,

@@ -275,3 +275,32 @@ def test_open_rereviews_appear_in_the_coe_queue(as_role, employee):
     body = as_role("reviewer").get(reverse("governance:queue")).content.decode()
     assert "Live bot" in body and "re-review" in body
     assert entry.use_case.reviews.filter(kind="re_review").exists()
+
+
+def test_owner_starts_the_pilot_with_realised_value_and_admin_moves_it_to_production(
+    as_role, employee
+):
+    from governance.models import RegisterEntry
+
+    uc = UseCaseFactory(owner=employee, status="approved")
+    RegisterEntry.objects.create(use_case=uc)
+    response = as_role("employee").post(
+        reverse("governance:go_live", args=[uc.pk]),
+        {"target": "in_pilot", "realised_annual_value": "1200", "expected_status": "approved"},
+    )
+    assert response.status_code == 302
+    uc.refresh_from_db()
+    assert uc.status == "in_pilot" and uc.realised_annual_value == 1200
+
+    as_role("coe_admin").post(
+        reverse("governance:go_live", args=[uc.pk]),
+        {"target": "in_production", "on_date": "2026-11-02", "expected_status": "in_pilot"},
+    )
+    uc.refresh_from_db()
+    assert uc.status == "in_production"
+    assert str(RegisterEntry.objects.get(use_case=uc).went_live_on) == "2026-11-02"
+
+
+def test_colleague_cannot_move_someone_elses_use_case(as_role, employee, colleague):
+    uc = UseCaseFactory(owner=employee, status="approved")
+    assert as_role("colleague").get(reverse("governance:go_live", args=[uc.pk])).status_code == 403
