@@ -81,26 +81,25 @@ def governance_panel(use_case, user) -> dict:
 
 
 @register.simple_tag
-def queue_counts(user) -> dict:
-    """New (submitted, not yet picked up) and overdue proposals in ``user``'s queue, for the
-    home page tile. Two counts, two queries."""
+def queue_counts(user, portal_settings=None) -> dict:
+    """New (submitted) and overdue proposals in ``user``'s queue, for the home page tile:
+    one query, remembered on the user for the rest of the request."""
+    from django.db.models import Count, Q
     from django.utils import timezone
 
     from coe_portal.models import PortalSettings
-
-    if not (is_coe_staff(user) or is_champion_of_any(user)):
-        return {"new": 0, "overdue": 0}
-    queue = review_logic.queue_for(user)
-    cutoff = review_logic.subtract_working_days(
-        timezone.localdate(), PortalSettings.load().review_sla_days
-    )
-    return {
-        "new": queue.filter(status=Status.SUBMITTED).count(),
-        "overdue": queue.filter(submitted_at__date__lt=cutoff).count(),
-    }
-
-
-def is_champion_of_any(user) -> bool:
     from coe_portal.roles import Role, has_role
 
-    return has_role(user, Role.CHAMPION)
+    cached = getattr(user, "_governance_queue_counts", None)
+    if cached is not None:
+        return cached
+    if not (is_coe_staff(user) or has_role(user, Role.CHAMPION)):
+        return {"new": 0, "overdue": 0}
+    sla_days = (portal_settings or PortalSettings.load()).review_sla_days
+    cutoff = review_logic.subtract_working_days(timezone.localdate(), sla_days)
+    counts = review_logic.queue_for(user).aggregate(
+        new=Count("pk", filter=Q(status=Status.SUBMITTED)),
+        overdue=Count("pk", filter=Q(submitted_at__date__lt=cutoff)),
+    )
+    user._governance_queue_counts = counts
+    return counts
