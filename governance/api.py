@@ -17,7 +17,7 @@ from coe_portal.roles import HasRole, Role, is_coe_admin, is_coe_staff
 from governance import register, reviews
 from governance.choices import Outcome, RiskTier
 from governance.filters import QueueFilter, RegisterFilter
-from governance.models import Answer, Condition, Review, RiskAssessment
+from governance.models import Answer, Condition, Review, RiskAssessment, governed_use_cases
 from governance.reviews import ConditionInput, StaleReview
 from governance.risk import OverrideError, override_tier, platform_warnings
 from usecases.lifecycle import StaleChange, TransitionError
@@ -255,9 +255,7 @@ class RiskViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["tier", "use_case"]
 
     def get_queryset(self):
-        return RiskAssessment.objects.filter(
-            use_case__in=UseCase.objects.visible_to(self.request.user)
-        )
+        return RiskAssessment.objects.filter(use_case__in=governed_use_cases(self.request.user))
 
     @extend_schema(request=OverrideSerializer, responses={200: RiskSerializer})
     @action(detail=True, methods=["post"])
@@ -292,7 +290,7 @@ class ConditionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return Condition.objects.filter(
-            use_case__in=UseCase.objects.visible_to(self.request.user)
+            use_case__in=governed_use_cases(self.request.user)
         ).select_related("use_case")
 
     @extend_schema(request=None, responses={200: ConditionSerializer})

@@ -26,6 +26,27 @@ from governance.choices import (
 from usecases.models import UseCase
 
 
+def governed_use_cases(user):
+    """The proposals whose governance detail (reviews, answers, conditions, risk reasons)
+    ``user`` may read: reviewers, admins and leadership all they can see; a champion their
+    department's; everyone else their own. The register's summary follows the wider
+    ``UseCase.objects.visible_to``."""
+    visible = UseCase.objects.visible_to(user)
+    if sees_everything(user):
+        return visible
+    mine = Q(owner=user)
+    if has_role(user, Role.CHAMPION) and user.department_id:
+        mine |= Q(department_id=user.department_id)
+    return visible.filter(mine)
+
+
+def may_read_governance(user, use_case) -> bool:
+    """The single-object form of ``governed_use_cases``."""
+    if sees_everything(user) or use_case.owner_id == user.pk:
+        return True
+    return has_role(user, Role.CHAMPION) and use_case.department_id == user.department_id
+
+
 class GovernanceSettings(models.Model):
     """The single row recording whether the first-run setup has been completed."""
 
@@ -158,12 +179,12 @@ class Triage(models.Model):
 
 class ReviewQuerySet(models.QuerySet):
     def visible_to(self, user) -> ReviewQuerySet:
-        """Reviews of the proposals the user may see (usecases' rules)."""
+        """Reviews of the proposals whose governance the user may read."""
         if not user.is_authenticated:
             return self.none()
         if sees_everything(user):
             return self.all()
-        return self.filter(use_case__in=UseCase.objects.visible_to(user))
+        return self.filter(use_case__in=governed_use_cases(user))
 
     def actionable_by(self, user) -> ReviewQuerySet:
         """Reviews the user may answer: CoE staff any; champions those routed to their

@@ -32,7 +32,7 @@ from governance.forms import (
     SetupForm,
     TierPolicyForm,
 )
-from governance.models import Condition, Criterion
+from governance.models import Condition, Criterion, governed_use_cases
 from governance.reviews import ConditionInput, ReviewError
 from governance.risk import OverrideError, override_tier, platform_warnings
 from usecases.choices import Status
@@ -319,7 +319,7 @@ def condition_met(request: HttpRequest, pk: int) -> HttpResponse:
     condition = get_object_or_404(
         Condition.objects.select_related("use_case"),
         pk=pk,
-        use_case__in=reviews.UseCase.objects.visible_to(request.user),
+        use_case__in=governed_use_cases(request.user),
     )
     try:
         reviews.mark_condition_met(condition.pk, actor=request.user)

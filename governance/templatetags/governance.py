@@ -7,7 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from coe_portal.roles import is_coe_staff
 from governance import reviews as review_logic
-from governance.models import Condition, RegisterEntry, Review, Triage
+from governance.models import Condition, RegisterEntry, Review, Triage, may_read_governance
 from governance.risk import NIST_RISKS, nist_flags, platform_warnings, suggest_tier
 from usecases.choices import LIVE_STATUSES, Status
 
@@ -18,6 +18,8 @@ register = template.Library()
 def governance_panel(use_case, user) -> dict:
     """Everything the panel needs in about five queries: risk, reviews, conditions,
     assignment, register entry, and what ``user`` may do."""
+    if not may_read_governance(user, use_case):
+        return _summary(use_case)
     try:
         assessment = use_case.risk_assessment
     except ObjectDoesNotExist:
@@ -77,6 +79,22 @@ def governance_panel(use_case, user) -> dict:
         "may_override": is_coe_staff(user),
         "warnings": platform_warnings(use_case),
         "duplicate_url": review_logic.DUPLICATE_PATH.format(pk=use_case.pk),
+    }
+
+
+def _summary(use_case) -> dict:
+    """What everyone who can see a proposal may know of its governance: tier and decision."""
+    try:
+        assessment = use_case.risk_assessment
+    except ObjectDoesNotExist:
+        assessment = None
+    decided = use_case.status in LIVE_STATUSES or use_case.status == Status.REJECTED
+    return {
+        "summary_only": True,
+        "assessment": assessment,
+        "tier": assessment.get_tier_display() if assessment else "Not assessed yet",
+        "tier_value": assessment.tier if assessment else "",
+        "decision": use_case.get_status_display() if decided else None,
     }
 
 

@@ -126,3 +126,10 @@ def test_employee_cannot_see_reviews_of_others_confidential_proposals(api, outsi
     accept_for_review(secret.pk, actor=reviewer)
     assert api("employee").get("/api/v1/governance/reviews/").json()["count"] == 0
     assert api("outsider").get("/api/v1/governance/reviews/").json()["count"] > 0
+
+
+def test_other_employees_get_no_reviews_of_open_proposals(api, submitted, reviewer):
+    accept_for_review(submitted.pk, actor=reviewer)
+    assert api("colleague").get("/api/v1/governance/reviews/").json()["count"] == 0
+    assert api("colleague").get("/api/v1/governance/risk/").json()["count"] == 0
+    assert api("employee").get("/api/v1/governance/reviews/").json()["count"] == 3

@@ -304,3 +304,19 @@ def test_owner_starts_the_pilot_with_realised_value_and_admin_moves_it_to_produc
 def test_colleague_cannot_move_someone_elses_use_case(as_role, employee, colleague):
     uc = UseCaseFactory(owner=employee, status="approved")
     assert as_role("colleague").get(reverse("governance:go_live", args=[uc.pk])).status_code == 403
+
+
+def test_other_employees_see_only_the_tier_and_decision_of_a_proposal(as_role, submitted, reviewer):
+    from governance.reviews import accept_for_review
+
+    accept_for_review(submitted.pk, actor=reviewer)
+    review = Review.objects.filter(use_case=submitted).first()
+    owner_page = (
+        as_role("employee").get(reverse("governance:case", args=[submitted.pk])).content.decode()
+    )
+    assert "Responsible AI" in owner_page
+
+    client = as_role("colleague")
+    page = client.get(reverse("governance:case", args=[submitted.pk])).content.decode()
+    assert "Limited" in page and "Responsible AI" not in page
+    assert client.get(reverse("governance:review", args=[review.pk])).status_code == 404
