@@ -202,7 +202,11 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status", "area", "use_case", "reviewer_kind"]
 
     def get_queryset(self):
-        return Review.objects.visible_to(self.request.user).prefetch_related("answers")
+        return (
+            Review.objects.visible_to(self.request.user)
+            .prefetch_related("answers")
+            .order_by("-created_at", "id")
+        )
 
     @extend_schema(request=DecisionSerializer, responses={200: ReviewSerializer})
     @action(detail=True, methods=["post"])
@@ -255,7 +259,9 @@ class RiskViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["tier", "use_case"]
 
     def get_queryset(self):
-        return RiskAssessment.objects.filter(use_case__in=governed_use_cases(self.request.user))
+        return RiskAssessment.objects.filter(
+            use_case__in=governed_use_cases(self.request.user)
+        ).order_by("id")
 
     @extend_schema(request=OverrideSerializer, responses={200: RiskSerializer})
     @action(detail=True, methods=["post"])
@@ -289,9 +295,11 @@ class ConditionViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status", "use_case"]
 
     def get_queryset(self):
-        return Condition.objects.filter(
-            use_case__in=governed_use_cases(self.request.user)
-        ).select_related("use_case")
+        return (
+            Condition.objects.filter(use_case__in=governed_use_cases(self.request.user))
+            .select_related("use_case")
+            .order_by("due_on", "id")
+        )
 
     @extend_schema(request=None, responses={200: ConditionSerializer})
     @action(detail=True, methods=["post"])
