@@ -42,6 +42,11 @@ PAGE_SIZE = 25
 CONDITION_ROWS = 3
 
 
+def _partial(request) -> bool:
+    """An htmx request for just the results (a filter changed), not a boosted page load."""
+    return bool(request.htmx) and not request.htmx.boosted
+
+
 def _require_queue_role(user) -> None:
     require_role(user, [Role.COE_REVIEWER, Role.COE_ADMIN, Role.CHAMPION])
 
@@ -109,7 +114,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request,
-        "governance/queue.html",
+        "governance/queue.html#results" if _partial(request) else "governance/queue.html",
         {
             "filter": filterset,
             "page": page,
@@ -377,7 +382,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "governance/register.html",
+        "governance/register.html#results" if _partial(request) else "governance/register.html",
         {"filter": filterset, "page": page, "sort": sort, "today": timezone.localdate()},
     )
 

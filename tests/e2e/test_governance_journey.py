@@ -14,6 +14,17 @@ from tests.factories import UseCaseFactory
 
 @pytest.fixture
 def submitted_proposal(demo):
+    from coe_portal.models import AIPlatform
+
+    # An older proposal past the review SLA, on a platform that is not approved.
+    UseCaseFactory(
+        owner=User.objects.get(username="noah.berg"),
+        title="Answer customer chats with a public chatbot",
+        customer_facing=True,
+        platform=AIPlatform.objects.get(name="Public consumer chatbots"),
+        status="submitted",
+        submitted_at=timezone.now() - timedelta(days=21),
+    )
     return UseCaseFactory(
         owner=User.objects.get(username="employee"),
         title="Draft replies to supplier emails",

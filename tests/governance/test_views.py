@@ -320,3 +320,11 @@ def test_other_employees_see_only_the_tier_and_decision_of_a_proposal(as_role, s
     page = client.get(reverse("governance:case", args=[submitted.pk])).content.decode()
     assert "Limited" in page and "Responsible AI" not in page
     assert client.get(reverse("governance:review", args=[review.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["governance:queue", "governance:register"])
+def test_filters_answer_htmx_with_just_the_results(as_role, submitted, url):
+    response = as_role("reviewer").get(reverse(url), {"q": "digest"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<div id="results">') and "<html" not in body
