@@ -34,7 +34,7 @@ from governance.forms import (
 )
 from governance.models import Condition, Criterion, governed_use_cases
 from governance.reviews import ConditionInput, ReviewError
-from governance.risk import OverrideError, override_tier, platform_warnings
+from governance.risk import OverrideError, override_tier, platform_warnings, suggest_tier
 from usecases.choices import Status
 from usecases.lifecycle import TransitionError, available_transitions
 
@@ -106,6 +106,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
                 "age": age,
                 "overdue": age > settings_row.review_sla_days,
                 "warnings": platform_warnings(uc),
+                "suggested": None if hasattr(uc, "risk_assessment") else suggest_tier(uc),
                 "assignees": staff + champions.get(uc.department_id, []),
                 "triage_open": uc.status in (Status.SUBMITTED, Status.TRIAGE),
                 "rereview": rereview,
