@@ -45,7 +45,7 @@ class TierPolicyForm(forms.Form):
 
     def clean_required_areas(self):
         areas = self.cleaned_data["required_areas"]
-        if self.tier != RiskTier.MINIMAL and not areas:
+        if not areas:
             raise ValidationError("Choose at least one review area.")
         return areas
 

@@ -41,12 +41,13 @@ def route(
 ) -> list[Route]:
     """The review areas a proposal of ``tier`` needs, each with who reviews it.
 
-    Areas come back in ReviewArea order whatever order ``required_areas`` is in; a
-    prohibited proposal always needs at least the responsible-AI review, by the CoE.
+    Areas come back in ReviewArea order whatever order ``required_areas`` is in; with no
+    areas required, the responsible-AI review stands in.
     """
     areas = [a for a in ReviewArea if a in set(required_areas)]
-    if tier == RiskTier.PROHIBITED and ReviewArea.RESPONSIBLE_AI not in areas:
-        areas.insert(0, ReviewArea.RESPONSIBLE_AI)
+    if not areas:
+        # Every accepted proposal gets at least one review, or nobody could ever decide it.
+        areas = [ReviewArea.RESPONSIBLE_AI]
     champion_decides = (
         operating_model == OperatingModel.FEDERATED
         and tier in CHAMPION_TIERS_FEDERATED

@@ -63,3 +63,27 @@ def test_the_schedule_is_installed():
         "governance.tasks.open_due_rereviews",
         "governance.tasks.remind_overdue_reviews",
     } <= names
+
+
+@pytest.mark.django_db
+def test_a_concluded_rereview_sets_the_next_date(employee, reviewer):
+    from governance.choices import Outcome
+    from governance.reviews import decide_review
+
+    entry = RegisterEntryFactory(
+        use_case__owner=employee, next_review_on=timezone.localdate() - timedelta(days=1)
+    )
+    RiskAssessmentFactory(use_case=entry.use_case, tier="minimal", suggested_tier="minimal")
+    tasks.open_due_rereviews()
+    review = Review.objects.get(use_case=entry.use_case, kind="re_review")
+    decide_review(
+        review.pk, actor=reviewer, outcome=Outcome.APPROVE, rationale="Still fine.",
+        answers={a.pk: {"result": "pass"} for a in review.answers.all()},
+        expected_version=review.version,
+    )  # fmt: skip
+
+    entry.refresh_from_db()
+    entry.use_case.refresh_from_db()
+    assert not entry.rereview_open
+    assert entry.next_review_on == timezone.localdate() + timedelta(days=365)
+    assert entry.use_case.status == "approved"  # a re-review does not move the lifecycle

@@ -35,9 +35,10 @@ def test_route(model, tier, has_champion, areas, reviewer):
     assert {r.reviewer for r in routes} == {reviewer}
 
 
-def test_prohibited_always_gets_a_responsible_ai_review():
-    routes = route("federated", "prohibited", department_has_champion=True, required_areas=[])
-    assert [(r.area, r.reviewer) for r in routes] == [("responsible_ai", "coe")]
+@pytest.mark.parametrize(("tier", "reviewer"), [("prohibited", "coe"), ("minimal", "champion")])
+def test_with_no_areas_required_the_responsible_ai_review_stands_in(tier, reviewer):
+    routes = route("federated", tier, department_has_champion=True, required_areas=[])
+    assert [(r.area, r.reviewer) for r in routes] == [("responsible_ai", reviewer)]
 
 
 def test_areas_come_back_in_a_fixed_order():
