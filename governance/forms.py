@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 
 from coe_portal.models import AIPlatform, OperatingModel, PortalSettings, User
 from governance.choices import AnswerResult, Outcome, ReviewArea, RiskTier
 from governance.models import Criterion
 from governance.policy import parse_departments
+
+EVIDENCE_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "txt", "csv", "docx", "xlsx", "pptx", "md"]
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 OPERATING_MODEL_HELP = {
     OperatingModel.CENTRALIZED: "Every review by CoE reviewers. Champions triage their "
@@ -129,6 +133,17 @@ class AnswerForm(forms.Form):
         required=False,
         help_text="Links, one per line",
     )
+    evidence_file = forms.FileField(
+        required=False,
+        label="Evidence file",
+        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
+    )
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if upload and upload.size > EVIDENCE_MAX_BYTES:
+            raise ValidationError("Evidence files may be up to 10 MB.")
+        return upload
 
 
 class DecisionForm(forms.Form):

@@ -264,6 +264,8 @@ class Answer(models.Model):
     result = models.CharField(max_length=10, choices=AnswerResult.choices, blank=True)
     note = models.TextField(blank=True)
     evidence = models.TextField(blank=True, help_text="Links to evidence, one per line.")
+    # Served only through governance:evidence, which checks who may read the review.
+    evidence_file = models.FileField(upload_to="governance/evidence/%Y/%m/", blank=True)
 
     class Meta:
         ordering = ["position", "id"]

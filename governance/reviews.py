@@ -495,6 +495,9 @@ def _write_answers(review: Review, answers: dict[int, dict]) -> None:
         answer.result = values.get("result", "") or ""
         answer.note = (values.get("note") or "").strip()
         answer.evidence = (values.get("evidence") or "").strip()
+        if values.get("evidence_file"):
+            answer.evidence_file = values["evidence_file"]
+            answer.save(update_fields=["evidence_file"])  # saving stores the file
         changed.append(answer)
     Answer.objects.bulk_update(changed, ["result", "note", "evidence"])
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("proposals/<int:pk>/live/", views.go_live, name="go_live"),
     path("reviews/<int:pk>/", views.review_detail, name="review"),
     path("reviews/<int:pk>/assign/", views.review_assign, name="review_assign"),
+    path("evidence/<int:pk>/", views.evidence, name="evidence"),
     path("conditions/<int:pk>/met/", views.condition_met, name="condition_met"),
     path("register/", views.register_list, name="register"),
     path("register.csv", views.register_csv, name="register_csv"),

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Min, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,7 +32,7 @@ from governance.forms import (
     SetupForm,
     TierPolicyForm,
 )
-from governance.models import Condition, Criterion, governed_use_cases
+from governance.models import Answer, Condition, Criterion, Review, governed_use_cases
 from governance.reviews import ConditionInput, ReviewError
 from governance.risk import OverrideError, override_tier, platform_warnings, suggest_tier
 from usecases.choices import Status
@@ -238,7 +238,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     data = request.POST if request.method == "POST" else None
     answer_forms = [
-        (a, AnswerForm(data, prefix=f"a{a.pk}", initial={"result": a.result, "note": a.note, "evidence": a.evidence}))
+        (a, AnswerForm(data, request.FILES if data else None, prefix=f"a{a.pk}", initial={"result": a.result, "note": a.note, "evidence": a.evidence}))
         for a in answers
     ]  # fmt: skip
     decision = DecisionForm(data, initial={"version": review.version})
@@ -300,6 +300,21 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             + (champions.get(review.use_case.department_id, []) if review.reviewer_kind == "champion" else []),
         },
     )  # fmt: skip
+
+
+@require_GET
+def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """An answer's evidence file, for the people who may read its review."""
+    answer = get_object_or_404(
+        Answer.objects.filter(review__in=Review.objects.visible_to(request.user)), pk=pk
+    )
+    if not answer.evidence_file:
+        raise Http404("No evidence file.")
+    return FileResponse(
+        answer.evidence_file.open("rb"),
+        as_attachment=True,
+        filename=answer.evidence_file.name.rsplit("/", 1)[-1],
+    )
 
 
 @require_POST

@@ -328,3 +328,44 @@ def test_filters_answer_htmx_with_just_the_results(as_role, submitted, url):
     body = response.content.decode()
     assert response.status_code == 200
     assert body.lstrip().startswith('<div id="results">') and "<html" not in body
+
+
+def test_evidence_file_upload_and_who_may_download_it(
+    as_role, submitted, reviewer, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from governance.models import Answer
+    from governance.reviews import accept_for_review
+
+    settings.MEDIA_ROOT = tmp_path
+    accept_for_review(submitted.pk, actor=reviewer)
+    review = Review.objects.filter(use_case=submitted).first()
+    answer = review.answers.first()
+    data = {"version": review.version, "outcome": "", "rationale": "",
+            f"a{answer.pk}-result": "pass",
+            f"a{answer.pk}-evidence_file": SimpleUploadedFile("dpia.pdf", b"%PDF-1.4 test", "application/pdf")}  # fmt: skip
+    response = as_role("reviewer").post(reverse("governance:review", args=[review.pk]), data)
+    assert response.status_code == 302
+    answer = Answer.objects.get(pk=answer.pk)
+    assert answer.evidence_file.name.endswith(".pdf")
+
+    url = reverse("governance:evidence", args=[answer.pk])
+    assert b"".join(as_role("employee").get(url).streaming_content) == b"%PDF-1.4 test"
+    assert as_role("colleague").get(url).status_code == 404
+
+
+def test_evidence_rejects_executables(as_role, submitted, reviewer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from governance.reviews import accept_for_review
+
+    accept_for_review(submitted.pk, actor=reviewer)
+    review = Review.objects.filter(use_case=submitted).first()
+    answer = review.answers.first()
+    data = {
+        "version": review.version,
+        f"a{answer.pk}-evidence_file": SimpleUploadedFile("x.exe", b"MZ"),
+    }
+    response = as_role("reviewer").post(reverse("governance:review", args=[review.pk]), data)
+    assert response.status_code == 200 and "not allowed" in response.content.decode()
