@@ -3,3 +3,19 @@
 from rest_framework.routers import DefaultRouter
 
 router = DefaultRouter()
+
+# governance
+from governance import api as governance_api  # noqa: E402
+
+router.register("governance/queue", governance_api.QueueViewSet, basename="governance-queue")
+router.register("governance/reviews", governance_api.ReviewViewSet, basename="governance-review")
+router.register("governance/risk", governance_api.RiskViewSet, basename="governance-risk")
+router.register(
+    "governance/conditions", governance_api.ConditionViewSet, basename="governance-condition"
+)
+router.register(
+    "governance/register", governance_api.RegisterViewSet, basename="governance-register"
+)
+router.register(
+    "governance/platforms", governance_api.PlatformViewSet, basename="governance-platform"
+)

@@ -64,3 +64,45 @@ class UseCaseFactory(factory.django.DjangoModelFactory):
     effort = "M"
     data_readiness = 4
     status = "draft"
+
+
+# governance
+
+
+class RiskAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.RiskAssessment"
+
+    use_case = factory.SubFactory(UseCaseFactory, status="in_review")
+    suggested_tier = "limited"
+    tier = factory.LazyAttribute(lambda ra: ra.suggested_tier)
+    reasons = factory.LazyFunction(lambda: ["Uses confidential data"])
+    nist_flags = factory.LazyFunction(lambda: ["confabulation", "data_privacy"])
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.Review"
+
+    use_case = factory.SubFactory(UseCaseFactory, status="in_review")
+    area = "responsible_ai"
+    reviewer_kind = "coe"
+    operating_model = "centralized"
+
+
+class ConditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.Condition"
+
+    use_case = factory.SubFactory(UseCaseFactory, status="approved_with_conditions")
+    text = "Add an AI-generated notice to every reply."
+    owner = factory.LazyAttribute(lambda c: c.use_case.owner)
+    due_on = factory.Faker("future_date")
+
+
+class RegisterEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.RegisterEntry"
+
+    use_case = factory.SubFactory(UseCaseFactory, status="approved")
+    next_review_on = factory.Faker("future_date")

@@ -1,0 +1,369 @@
+"""The governance REST API: the queue, reviews and decisions, risk, conditions, the register
+and the platform catalog. Same querysets, same logic functions, same permissions as the
+pages."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from coe_portal.models import AIPlatform, PortalSettings, User
+from coe_portal.roles import HasRole, Role, is_coe_admin, is_coe_staff
+from governance import register, reviews
+from governance.choices import Outcome, RiskTier
+from governance.filters import QueueFilter, RegisterFilter
+from governance.models import Answer, Condition, Review, RiskAssessment, governed_use_cases
+from governance.reviews import ConditionInput, StaleReview
+from governance.risk import OverrideError, override_tier, platform_warnings
+from usecases.lifecycle import StaleChange, TransitionError
+from usecases.models import UseCase
+
+
+def _error(exc: Exception) -> Response:
+    code = status.HTTP_409_CONFLICT if isinstance(exc, StaleReview | StaleChange) else 400
+    return Response({"detail": str(exc)}, status=code)
+
+
+class QueueItemSerializer(serializers.ModelSerializer):
+    department = serializers.StringRelatedField()
+    owner = serializers.StringRelatedField()
+    risk_tier = serializers.SerializerMethodField()
+    assignee = serializers.SerializerMethodField()
+    age_working_days = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = UseCase
+        fields = [
+            "id", "title", "status", "department", "owner", "risk_tier", "assignee",
+            "submitted_at", "age_working_days", "overdue", "warnings",
+        ]  # fmt: skip
+
+    def get_risk_tier(self, obj) -> str | None:
+        assessment = getattr(obj, "risk_assessment", None)
+        return assessment.tier if assessment else None
+
+    def get_assignee(self, obj) -> int | None:
+        triage = getattr(obj, "triage", None)
+        return triage.assignee_id if triage else None
+
+    def get_age_working_days(self, obj) -> int:
+        today = timezone.localdate()
+        return reviews.working_days_between(
+            obj.submitted_at.date() if obj.submitted_at else today, today
+        )
+
+    def get_overdue(self, obj) -> bool:
+        return self.get_age_working_days(obj) > self.context["sla_days"]
+
+    def get_warnings(self, obj) -> list[str]:
+        return platform_warnings(obj)
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False
+    )
+
+
+class StatusSerializer(serializers.Serializer):
+    expected_status = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class QueueViewSet(viewsets.ReadOnlyModelViewSet):
+    """The review queue of the person asking; triage actions on its items."""
+
+    serializer_class = QueueItemSerializer
+    permission_classes = [IsAuthenticated, HasRole]
+    required_roles = (Role.COE_REVIEWER, Role.COE_ADMIN, Role.CHAMPION)
+    filterset_class = QueueFilter
+
+    def get_queryset(self):
+        return (
+            reviews.queue_for(self.request.user)
+            .select_related("department", "owner", "platform", "risk_assessment", "triage")
+            .order_by("submitted_at", "id")
+        )
+
+    def get_serializer_context(self):
+        return {
+            **super().get_serializer_context(),
+            "sla_days": PortalSettings.load().review_sla_days,
+        }
+
+    def _triageable(self, pk):
+        self.get_object()  # 404 unless in the person's queue
+        return reviews.get_use_case_for_user(self.request.user, pk, write=True)
+
+    @extend_schema(request=AssignSerializer, responses={200: QueueItemSerializer})
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        use_case = self._triageable(pk)
+        data = AssignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            reviews.assign(
+                use_case.pk, data.validated_data.get("assignee") or request.user, actor=request.user
+            )
+        except TransitionError as exc:
+            return _error(exc)
+        return Response(self.get_serializer(self.get_queryset().get(pk=use_case.pk)).data)
+
+    @extend_schema(request=StatusSerializer, responses={200: QueueItemSerializer})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        use_case = self._triageable(pk)
+        data = StatusSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            reviews.accept_for_review(
+                use_case.pk,
+                actor=request.user,
+                expected_status=data.validated_data.get("expected_status") or None,
+            )
+        except TransitionError as exc:
+            return _error(exc)
+        return Response(self.get_serializer(self.get_queryset().get(pk=use_case.pk)).data)
+
+    @extend_schema(request=StatusSerializer, responses={200: QueueItemSerializer})
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        use_case = self._triageable(pk)
+        data = StatusSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        note = data.validated_data.get("note", "")
+        if not note.strip():
+            return Response({"note": ["Say why it is out of scope."]}, status=400)
+        try:
+            reviews.reject_out_of_scope(
+                use_case.pk,
+                actor=request.user,
+                note=note,
+                expected_status=data.validated_data.get("expected_status") or None,
+            )
+        except TransitionError as exc:
+            return _error(exc)
+        return Response({"id": use_case.pk, "status": "rejected"})
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Answer
+        fields = ["id", "criterion_code", "criterion_text", "clauses", "result", "note", "evidence"]
+        read_only_fields = ["criterion_code", "criterion_text", "clauses"]
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    answers = AnswerSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Review
+        fields = [
+            "id", "use_case", "area", "round", "kind", "reviewer_kind", "operating_model",
+            "assignee", "status", "outcome", "rationale", "decided_by", "decided_at", "due_on",
+            "version", "answers",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    result = serializers.ChoiceField(choices=["", "pass", "fail", "na"], required=False)
+    note = serializers.CharField(required=False, allow_blank=True)
+    evidence = serializers.CharField(required=False, allow_blank=True)
+
+
+class ConditionInputSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    due_on = serializers.DateField()
+
+
+class DecisionSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    rationale = serializers.CharField()
+    version = serializers.IntegerField()
+    answers = AnswerInputSerializer(many=True, required=False)
+    conditions = ConditionInputSerializer(many=True, required=False)
+
+
+class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reviews of the proposals the person may see; answer and decide the ones routed to
+    them."""
+
+    serializer_class = ReviewSerializer
+    filterset_fields = ["status", "area", "use_case", "reviewer_kind"]
+
+    def get_queryset(self):
+        return (
+            Review.objects.visible_to(self.request.user)
+            .prefetch_related("answers")
+            .order_by("-created_at", "id")
+        )
+
+    @extend_schema(request=DecisionSerializer, responses={200: ReviewSerializer})
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        review = self.get_object()
+        if not reviews.may_answer(request.user, review):
+            raise PermissionDenied("This review is not routed to you.")
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        try:
+            reviews.decide_review(
+                review.pk,
+                actor=request.user,
+                outcome=v["outcome"],
+                rationale=v["rationale"],
+                answers={a["id"]: a for a in v.get("answers", [])},
+                conditions=[
+                    ConditionInput(c["text"], c["owner"], c["due_on"])
+                    for c in v.get("conditions", [])
+                ],
+                expected_version=v["version"],
+            )
+        except TransitionError as exc:
+            return _error(exc)
+        return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
+
+
+class RiskSerializer(serializers.ModelSerializer):
+    nist_flag_labels = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = RiskAssessment
+        fields = [
+            "id", "use_case", "suggested_tier", "tier", "reasons", "nist_flags",
+            "nist_flag_labels", "override_reason", "overridden_by", "overridden_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class OverrideSerializer(serializers.Serializer):
+    tier = serializers.ChoiceField(choices=RiskTier.choices)
+    reason = serializers.CharField()
+
+
+class RiskViewSet(viewsets.ReadOnlyModelViewSet):
+    """Risk assessments of visible proposals; CoE staff override the tier with a reason."""
+
+    serializer_class = RiskSerializer
+    filterset_fields = ["tier", "use_case"]
+
+    def get_queryset(self):
+        return RiskAssessment.objects.filter(
+            use_case__in=governed_use_cases(self.request.user)
+        ).order_by("id")
+
+    @extend_schema(request=OverrideSerializer, responses={200: RiskSerializer})
+    @action(detail=True, methods=["post"])
+    def override(self, request, pk=None):
+        assessment = self.get_object()
+        if not is_coe_staff(request.user):
+            raise PermissionDenied("Only CoE reviewers may change a risk tier.")
+        data = OverrideSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            override_tier(
+                assessment.use_case_id,
+                data.validated_data["tier"],
+                actor=request.user,
+                reason=data.validated_data["reason"],
+            )
+        except OverrideError as exc:
+            return _error(exc)
+        return Response(self.get_serializer(self.get_queryset().get(pk=assessment.pk)).data)
+
+
+class ConditionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Condition
+        fields = ["id", "use_case", "review", "text", "owner", "due_on", "status", "met_at"]
+        read_only_fields = fields
+
+
+class ConditionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ConditionSerializer
+    filterset_fields = ["status", "use_case"]
+
+    def get_queryset(self):
+        return (
+            Condition.objects.filter(use_case__in=governed_use_cases(self.request.user))
+            .select_related("use_case")
+            .order_by("due_on", "id")
+        )
+
+    @extend_schema(request=None, responses={200: ConditionSerializer})
+    @action(detail=True, methods=["post"])
+    def met(self, request, pk=None):
+        condition = self.get_object()
+        try:
+            reviews.mark_condition_met(condition.pk, actor=request.user)
+        except TransitionError as exc:
+            raise PermissionDenied(str(exc)) from exc
+        return Response(self.get_serializer(self.get_queryset().get(pk=condition.pk)).data)
+
+
+class RegisterSerializer(serializers.ModelSerializer):
+    owner = serializers.StringRelatedField()
+    department = serializers.StringRelatedField()
+    platform = serializers.SerializerMethodField()
+    risk_tier = serializers.SerializerMethodField()
+    open_conditions = serializers.IntegerField(read_only=True)
+    next_review_on = serializers.SerializerMethodField()
+
+    class Meta:
+        model = UseCase
+        fields = [
+            "id", "title", "status", "owner", "department", "platform", "data_sensitivity",
+            "risk_tier", "open_conditions", "next_review_on", "decided_at",
+        ]  # fmt: skip
+
+    def get_platform(self, obj) -> str:
+        return obj.platform.name if obj.platform else obj.platform_other
+
+    def get_risk_tier(self, obj) -> str | None:
+        assessment = getattr(obj, "risk_assessment", None)
+        return assessment.tier if assessment else None
+
+    def get_next_review_on(self, obj) -> str | None:
+        entry = getattr(obj, "register_entry", None)
+        return entry.next_review_on.isoformat() if entry and entry.next_review_on else None
+
+
+class RegisterViewSet(viewsets.ReadOnlyModelViewSet):
+    """The AI use-case register, filtered like the page."""
+
+    serializer_class = RegisterSerializer
+    filterset_class = RegisterFilter
+
+    def get_queryset(self):
+        return register.register_for(self.request.user).order_by("title", "id")
+
+
+class PlatformSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AIPlatform
+        fields = ["id", "name", "vendor", "description", "status", "max_data_sensitivity"]
+
+
+class PlatformViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """The AI platform catalog: everyone reads it, CoE admins change it."""
+
+    serializer_class = PlatformSerializer
+    queryset = AIPlatform.objects.order_by("name")
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not is_coe_admin(request.user):
+            raise PermissionDenied("Only CoE admins change the platform catalog.")

@@ -1,0 +1,88 @@
+"""FilterSets shared by the pages and the API, so both filter the same way."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+
+from coe_portal.models import AIPlatform, Department, PortalSettings
+from governance.choices import RiskTier
+from governance.reviews import QUEUE_STATUSES, subtract_working_days
+from usecases.choices import LIVE_STATUSES, Status
+
+
+def _search(queryset, name, value):
+    value = (value or "").strip()
+    if not value:
+        return queryset
+    return queryset.filter(Q(title__icontains=value) | Q(problem__icontains=value))
+
+
+class QueueFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method=_search, label="Search")
+    status = django_filters.ChoiceFilter(
+        choices=[(s.value, s.label) for s in QUEUE_STATUSES], empty_label="Any status"
+    )
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), empty_label="Any department"
+    )
+    tier = django_filters.ChoiceFilter(
+        field_name="risk_assessment__tier",
+        choices=RiskTier.choices,
+        empty_label="Any tier",
+        label="Risk tier",
+    )
+    assignee = django_filters.ChoiceFilter(
+        choices=[("me", "Assigned to me"), ("none", "Unassigned")],
+        method="filter_assignee",
+        empty_label="Anyone",
+        label="Assigned",
+    )
+    overdue = django_filters.ChoiceFilter(
+        choices=[("1", "Overdue only")], method="filter_overdue", empty_label="Any age", label="Age"
+    )
+
+    def filter_assignee(self, queryset, name, value):
+        if value == "me":
+            return queryset.filter(triage__assignee=self.request.user)
+        if value == "none":
+            return queryset.filter(Q(triage__isnull=True) | Q(triage__assignee__isnull=True))
+        return queryset
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        cutoff = subtract_working_days(timezone.localdate(), PortalSettings.load().review_sla_days)
+        return queryset.filter(submitted_at__date__lt=cutoff)
+
+
+class RegisterFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method=_search, label="Search")
+    status = django_filters.ChoiceFilter(
+        choices=[(s.value, s.label) for s in Status if s in LIVE_STATUSES],
+        empty_label="Any status",
+    )
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), empty_label="Any department"
+    )
+    tier = django_filters.ChoiceFilter(
+        field_name="risk_assessment__tier",
+        choices=RiskTier.choices,
+        empty_label="Any tier",
+        label="Risk tier",
+    )
+    platform = django_filters.ModelChoiceFilter(
+        queryset=AIPlatform.objects.all(), empty_label="Any platform"
+    )
+    due = django_filters.ChoiceFilter(
+        choices=[("1", "Re-review due")],
+        method="filter_due",
+        empty_label="Any date",
+        label="Re-review",
+    )
+
+    def filter_due(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(register_entry__next_review_on__lte=timezone.localdate())

@@ -1,0 +1,169 @@
+"""The AI use-case register and the work scheduled on it: re-reviews when they fall due and
+reminders of overdue reviews. Both scheduled functions are safe to run twice."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from governance.choices import ConditionStatus, ReviewKind, ReviewStatus, RiskTier
+from governance.models import RegisterEntry, Review, RiskAssessment
+from usecases.choices import LIVE_STATUSES
+from usecases.models import UseCase, UseCaseEvent
+
+SORTS = {
+    "title": ("title", "id"),
+    "-title": ("-title", "-id"),
+    "department": ("department__name", "title"),
+    "tier": ("risk_assessment__tier", "title"),
+    "next_review": ("register_entry__next_review_on", "title"),
+    "-next_review": ("-register_entry__next_review_on", "title"),
+    "decided": ("-decided_at", "-id"),
+}
+
+
+def register_for(user):
+    """Every live (approved, piloting, production) use case ``user`` may see, with what the
+    register shows, in one query."""
+    return (
+        UseCase.objects.visible_to(user)
+        .filter(status__in=LIVE_STATUSES)
+        .select_related("owner", "department", "platform", "risk_assessment", "register_entry")
+        .annotate(
+            open_conditions=Count(
+                "conditions", filter=Q(conditions__status=ConditionStatus.OPEN), distinct=True
+            )
+        )
+    )
+
+
+CSV_COLUMNS = [
+    "id", "title", "status", "owner", "department", "platform", "data_classification",
+    "risk_tier", "open_conditions", "next_review_on", "decided_at",
+]  # fmt: skip
+
+
+def write_csv(rows: Iterable[UseCase], out) -> None:
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for uc in rows:
+        assessment = getattr(uc, "risk_assessment", None)
+        entry = getattr(uc, "register_entry", None)
+        writer.writerow(
+            [
+                uc.pk,
+                _safe(uc.title),
+                uc.get_status_display(),
+                _safe(str(uc.owner)),
+                _safe(str(uc.department)),
+                _safe(uc.platform.name if uc.platform else uc.platform_other),
+                uc.get_data_sensitivity_display(),
+                RiskTier(assessment.tier).label if assessment else "",
+                uc.open_conditions,
+                entry.next_review_on.isoformat() if entry and entry.next_review_on else "",
+                uc.decided_at.date().isoformat() if uc.decided_at else "",
+            ]
+        )
+
+
+def _safe(value: str) -> str:
+    """Stop spreadsheet programs from running a cell as a formula."""
+    value = value or ""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def open_due_rereviews(today=None) -> list[int]:
+    """Open a re-review for every live register entry whose date has come.
+
+    Each entry is claimed by a conditional UPDATE (rereview_open False → True); only the
+    run whose UPDATE changed the row opens the reviews, so two runs at once open one."""
+    from governance.reviews import open_reviews
+
+    today = today or timezone.localdate()
+    due = RegisterEntry.objects.filter(
+        rereview_open=False,
+        next_review_on__lte=today,
+        use_case__status__in=LIVE_STATUSES,
+    ).values_list("pk", "use_case_id")
+    opened = []
+    for entry_id, use_case_id in due:
+        with transaction.atomic():
+            claimed = RegisterEntry.objects.filter(pk=entry_id, rereview_open=False).update(
+                rereview_open=True
+            )
+            if not claimed:
+                continue
+            use_case = UseCase.objects.get(pk=use_case_id)
+            tier = (
+                RiskAssessment.objects.filter(use_case_id=use_case_id)
+                .values_list("tier", flat=True)
+                .first()
+                or RiskTier.LIMITED
+            )
+            open_reviews(use_case, tier, actor=None, kind=ReviewKind.RE_REVIEW)
+            UseCaseEvent.objects.create(
+                use_case=use_case,
+                kind=UseCaseEvent.Kind.REVIEW,
+                note="Re-review due: opened by the schedule.",
+            )
+            opened.append(use_case_id)
+    return opened
+
+
+def overdue_reviews_to_remind(today=None) -> list[int]:
+    """Claim the overdue open reviews not yet reminded today; return their ids."""
+    today = today or timezone.localdate()
+    ids = list(
+        Review.objects.filter(status=ReviewStatus.OPEN, due_on__lt=today, assignee__isnull=False)
+        .exclude(reminded_on=today)
+        .values_list("pk", flat=True)
+    )
+    claimed = []
+    for pk in ids:
+        # The conditional UPDATE is the claim: a second run the same day finds nothing.
+        if Review.objects.filter(pk=pk).exclude(reminded_on=today).update(reminded_on=today):
+            claimed.append(pk)
+    return claimed
+
+
+AFTER_APPROVAL = ("in_pilot", "in_production", "retired")
+
+
+def record_go_live(
+    use_case_id: int,
+    target: str,
+    *,
+    actor,
+    expected_status: str,
+    on_date=None,
+    realised_annual_value=None,
+    note: str = "",
+) -> UseCase:
+    """Move approved work to pilot or production, or retire it, through the lifecycle
+    (which decides who may), recording the go-live date and the value realised so far."""
+    from governance.models import RegisterEntry
+    from usecases.lifecycle import TransitionError, change_status
+
+    if target not in AFTER_APPROVAL:
+        raise TransitionError("Choose pilot, production or retirement.")
+    with transaction.atomic():
+        data = {"on": on_date.isoformat() if on_date else None}
+        if realised_annual_value is not None:
+            data["realised_annual_value"] = str(realised_annual_value)
+        use_case = change_status(
+            use_case_id, target, actor=actor, note=note, expected_status=expected_status, data=data
+        )
+        if realised_annual_value is not None:
+            UseCase.objects.filter(pk=use_case_id).update(
+                realised_annual_value=realised_annual_value
+            )
+        if target == "in_production":
+            RegisterEntry.objects.update_or_create(
+                use_case_id=use_case_id,
+                defaults={"went_live_on": on_date or timezone.localdate()},
+            )
+    return use_case

@@ -1,0 +1,572 @@
+"""Triage and reviews: every state change governance makes to a proposal's review.
+
+Each change is one function with a keyword-only ``actor``; it runs in one transaction,
+locks the rows it changes, writes its UseCaseEvent in the same transaction and sends mail
+only after commit. Status changes go through ``usecases.lifecycle.change_status``, after
+governance's own narrower rules (routing, prohibited tier) have been checked here.
+
+The outcome rule, applied when every review of the current round has decided:
+any reject → rejected; else any changes requested → changes requested; else any approval
+with conditions → approved with conditions; else approved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max, Q
+from django.http import Http404
+from django.utils import timezone
+
+from coe_portal.models import PortalSettings
+from coe_portal.roles import Role, has_role, is_champion_of, is_coe_staff
+from governance.choices import (
+    ConditionStatus,
+    Outcome,
+    ReviewerKind,
+    ReviewKind,
+    ReviewStatus,
+    RiskTier,
+)
+from governance.models import (
+    Answer,
+    Condition,
+    Criterion,
+    RegisterEntry,
+    Review,
+    RiskAssessment,
+    TierPolicy,
+    Triage,
+)
+from governance.risk import assess
+from governance.routing import route_use_case
+from usecases.choices import Status
+from usecases.lifecycle import TransitionError, change_status
+from usecases.models import UseCase, UseCaseEvent
+
+QUEUE_STATUSES = (Status.SUBMITTED, Status.TRIAGE, Status.IN_REVIEW)
+# Where the intake engineer's duplicate page lives (usecases:usecase_mark_duplicate).
+DUPLICATE_PATH = "/proposals/{pk}/duplicate/"
+
+
+class ReviewError(TransitionError):
+    """A review action that may not happen; the message says why, for the person asking."""
+
+
+class StaleReview(ReviewError):
+    """Someone else changed the review first; nothing was changed."""
+
+
+# --- who may do what ------------------------------------------------------------------
+
+
+def may_triage(user, use_case) -> bool:
+    """CoE staff triage everything; champions their own department's proposals."""
+    return is_coe_staff(user) or is_champion_of(user, use_case.department_id)
+
+
+def may_answer(user, review: Review) -> bool:
+    """CoE staff answer any review; a champion only reviews routed to their department's
+    champions (federated model, low risk)."""
+    if is_coe_staff(user):
+        return True
+    return review.reviewer_kind == ReviewerKind.CHAMPION and is_champion_of(
+        user, review.use_case.department_id
+    )
+
+
+def queue_for(user):
+    """The proposals in ``user``'s review queue: new and in-review ones they are responsible
+    for, and register entries with a re-review open. Champions: their department's
+    proposals waiting for triage, and the ones with a review routed to champions."""
+    visible = UseCase.objects.visible_to(user)
+    open_rereviews = Review.objects.filter(
+        kind=ReviewKind.RE_REVIEW, status=ReviewStatus.OPEN
+    ).values("use_case_id")
+    if is_coe_staff(user):
+        return visible.filter(Q(status__in=QUEUE_STATUSES) | Q(pk__in=open_rereviews))
+    if has_role(user, Role.CHAMPION) and user.department_id:
+        routed_to_champions = Review.objects.filter(
+            reviewer_kind=ReviewerKind.CHAMPION, status=ReviewStatus.OPEN
+        ).values("use_case_id")
+        return visible.filter(department_id=user.department_id).filter(
+            Q(status__in=(Status.SUBMITTED, Status.TRIAGE)) | Q(pk__in=routed_to_champions)
+        )
+    return visible.none()
+
+
+def get_use_case_for_user(user, pk: int, *, write: bool = False) -> UseCase:
+    """A proposal for governance pages: 404 when invisible, 403 when ``write`` and the user
+    may not triage it."""
+    use_case = (
+        UseCase.objects.visible_to(user).select_related("department", "owner", "platform")
+    ).filter(pk=pk)
+    use_case = use_case.first()
+    if use_case is None:
+        raise Http404("No such proposal.")
+    if write and not may_triage(user, use_case):
+        raise PermissionDenied("You do not triage this proposal.")
+    return use_case
+
+
+def get_review_for_user(user, pk: int, *, write: bool = False) -> Review:
+    """A review: 404 when its proposal is invisible, 403 when ``write`` and the user may not
+    answer it."""
+    review = (
+        Review.objects.visible_to(user)
+        .select_related("use_case__department", "use_case__owner", "assignee", "decided_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if review is None:
+        raise Http404("No such review.")
+    if write and not may_answer(user, review):
+        raise PermissionDenied("This review is not routed to you.")
+    return review
+
+
+# --- triage ---------------------------------------------------------------------------
+
+
+def assign(use_case_id: int, assignee, *, actor) -> Triage:
+    """Give a proposal in the queue to ``assignee`` (the actor, or a colleague who may
+    triage it). Picking up a submitted proposal starts its triage."""
+    with transaction.atomic():
+        use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
+        if not may_triage(actor, use_case):
+            raise ReviewError("You do not triage this proposal.")
+        if not may_triage(assignee, use_case):
+            raise ReviewError(f"{assignee} does not triage {use_case.department}'s proposals.")
+        triage, _ = Triage.objects.select_for_update().get_or_create(use_case=use_case)
+        if triage.assignee_id == assignee.pk:
+            return triage
+        previous = triage.assignee
+        triage.assignee = assignee
+        triage.assigned_at = timezone.now()
+        triage.save()
+        UseCaseEvent.objects.create(
+            use_case=use_case,
+            actor=actor,
+            kind=UseCaseEvent.Kind.ASSIGNMENT,
+            note=f"Assigned to {assignee}" + (f" (was {previous})" if previous else ""),
+            data={"assignee": assignee.pk},
+        )
+        if use_case.status == Status.SUBMITTED:
+            change_status(use_case.pk, Status.TRIAGE, actor=actor, expected_status=Status.SUBMITTED)
+        assess(use_case.pk, actor=actor)
+    if assignee.pk != actor.pk and assignee.email:
+        from governance import tasks
+
+        transaction.on_commit(lambda: tasks.email_assignment.delay(use_case_id, assignee.pk, None))
+    return triage
+
+
+def accept_for_review(use_case_id: int, *, actor, expected_status: str | None = None) -> UseCase:
+    """Accept a proposal for review: assess its risk, open the reviews routing asks for
+    (or reopen those that requested changes, when the owner has resubmitted) and move it
+    to 'in review'."""
+    with transaction.atomic():
+        use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
+        if not may_triage(actor, use_case):
+            raise ReviewError("You do not triage this proposal.")
+        if expected_status and use_case.status != expected_status:
+            raise StaleReview(
+                f"This proposal is now '{use_case.get_status_display()}': someone changed it "
+                "while you were looking. Nothing was changed."
+            )
+        if use_case.status == Status.SUBMITTED:
+            change_status(use_case.pk, Status.TRIAGE, actor=actor)
+        assessment = assess(use_case.pk, actor=actor)
+        change_status(
+            use_case.pk, Status.IN_REVIEW, actor=actor, expected_status=Status.TRIAGE,
+            note="Accepted for review",
+        )  # fmt: skip
+        reopened = _reopen_changes_requested(use_case, actor=actor)
+        if not reopened and not use_case.reviews.filter(kind=ReviewKind.INITIAL).exists():
+            open_reviews(use_case, assessment.tier, actor=actor, kind=ReviewKind.INITIAL)
+    return UseCase.objects.get(pk=use_case_id)
+
+
+def reject_out_of_scope(
+    use_case_id: int, *, actor, note: str, expected_status: str | None = None
+) -> UseCase:
+    """Reject a new proposal as out of the CoE's scope; the note says why."""
+    with transaction.atomic():
+        use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
+        if not may_triage(actor, use_case):
+            raise ReviewError("You do not triage this proposal.")
+        if use_case.status not in (Status.SUBMITTED, Status.TRIAGE):
+            raise StaleReview(
+                f"This proposal is now '{use_case.get_status_display()}'; triage is over."
+            )
+        return change_status(
+            use_case.pk, Status.REJECTED, actor=actor, note=f"Out of scope: {note}".strip()
+            if note.strip() else "", expected_status=expected_status,
+        )  # fmt: skip
+
+
+def open_reviews(use_case, tier: str, *, actor, kind: str, round_no: int | None = None) -> list:
+    """Create one review per routed area, each with the current criteria copied in."""
+    operating_model, routes = route_use_case(use_case, tier)
+    if round_no is None:
+        round_no = (use_case.reviews.aggregate(m=Max("round"))["m"] or 0) + 1
+    sla_days = PortalSettings.load().review_sla_days
+    due = add_working_days(timezone.localdate(), sla_days)
+    criteria = list(Criterion.objects.filter(active=True, area__in=[r.area for r in routes]))
+    created = []
+    for r in routes:
+        review, made = Review.objects.get_or_create(
+            use_case=use_case,
+            round=round_no,
+            area=r.area,
+            defaults={
+                "kind": kind,
+                "reviewer_kind": r.reviewer,
+                "operating_model": operating_model,
+                "due_on": due,
+            },
+        )
+        if not made:
+            continue
+        Answer.objects.bulk_create(
+            Answer(
+                review=review,
+                criterion=c,
+                criterion_code=c.code,
+                criterion_text=c.text,
+                clauses=c.clauses[:250],
+                position=i,
+            )
+            for i, c in enumerate(x for x in criteria if x.area == r.area)
+        )
+        created.append(review)
+    if created:
+        UseCaseEvent.objects.create(
+            use_case=use_case,
+            actor=actor,
+            kind=UseCaseEvent.Kind.REVIEW,
+            note=f"{ReviewKind(kind).label} opened: "
+            + ", ".join(
+                f"{rv.get_area_display()} ({rv.get_reviewer_kind_display()})" for rv in created
+            ),
+            data={"round": round_no, "areas": [rv.area for rv in created]},
+        )
+    return created
+
+
+def _reopen_changes_requested(use_case, *, actor) -> list[Review]:
+    reviews = list(
+        Review.objects.select_for_update().filter(
+            use_case=use_case, outcome=Outcome.REQUEST_CHANGES, status=ReviewStatus.DECIDED
+        )
+    )
+    for review in reviews:
+        review.status = ReviewStatus.OPEN
+        review.outcome = ""
+        review.version += 1
+        review.due_on = add_working_days(
+            timezone.localdate(), PortalSettings.load().review_sla_days
+        )
+        review.save()
+    if reviews:
+        UseCaseEvent.objects.create(
+            use_case=use_case,
+            actor=actor,
+            kind=UseCaseEvent.Kind.REVIEW,
+            note="Resubmitted: reopened " + ", ".join(r.get_area_display() for r in reviews),
+        )
+    return reviews
+
+
+def assign_review(review_id: int, assignee, *, actor) -> Review:
+    """Give one review to a person who may answer it."""
+    with transaction.atomic():
+        review = Review.objects.select_for_update().select_related("use_case").get(pk=review_id)
+        if not may_answer(actor, review):
+            raise ReviewError("This review is not routed to you.")
+        if not may_answer(assignee, review):
+            raise ReviewError(f"{assignee} may not answer this review.")
+        if review.assignee_id == assignee.pk:
+            return review
+        review.assignee = assignee
+        review.version += 1
+        review.save(update_fields=["assignee", "version"])
+        UseCaseEvent.objects.create(
+            use_case=review.use_case,
+            actor=actor,
+            kind=UseCaseEvent.Kind.ASSIGNMENT,
+            note=f"{review.get_area_display()} review assigned to {assignee}",
+            data={"review": review.pk, "assignee": assignee.pk},
+        )
+    if assignee.pk != actor.pk and assignee.email:
+        from governance import tasks
+
+        transaction.on_commit(
+            lambda: tasks.email_assignment.delay(review.use_case_id, assignee.pk, review_id)
+        )
+    return review
+
+
+# --- answering and deciding ------------------------------------------------------------
+
+
+@dataclass
+class ConditionInput:
+    text: str
+    owner: object
+    due_on: date
+
+
+def save_answers(review_id: int, answers: dict[int, dict], *, actor, expected_version: int):
+    """Save answers without deciding (a reviewer's work in progress)."""
+    with transaction.atomic():
+        review = _lock_open_review(review_id, actor=actor, expected_version=expected_version)
+        _write_answers(review, answers)
+        review.version += 1
+        review.save(update_fields=["version"])
+    return review
+
+
+def decide_review(
+    review_id: int,
+    *,
+    actor,
+    outcome: str,
+    rationale: str,
+    answers: dict[int, dict] | None = None,
+    conditions: list[ConditionInput] | None = None,
+    expected_version: int,
+) -> Review:
+    """Record an area's decision, and when it is the round's last, the proposal's outcome.
+
+    Two reviewers deciding at once: the proposal row is locked first, so the second waits,
+    then finds the review decided (or the proposal moved on) and gets StaleReview or
+    StaleChange; their whole change is rolled back.
+    """
+    rationale = (rationale or "").strip()
+    conditions = conditions or []
+    if not rationale:
+        raise ReviewError("Give the rationale for your decision.")
+    if outcome not in Outcome.values:
+        raise ReviewError("Choose a decision.")
+    if outcome == Outcome.APPROVE_WITH_CONDITIONS and not conditions:
+        raise ReviewError("Approving with conditions needs at least one condition.")
+    if outcome != Outcome.APPROVE_WITH_CONDITIONS and conditions:
+        raise ReviewError("Conditions go with 'approve with conditions' only.")
+    with transaction.atomic():
+        # Lock the proposal before the review: deciders of different areas of the same
+        # proposal then take turns, so the last one always sees the others' decisions.
+        use_case = UseCase.objects.select_for_update().get(
+            pk=Review.objects.values("use_case_id").get(pk=review_id)["use_case_id"]
+        )
+        review = _lock_open_review(review_id, actor=actor, expected_version=expected_version)
+        if answers:
+            _write_answers(review, answers)
+        tier = (
+            RiskAssessment.objects.filter(use_case=use_case).values_list("tier", flat=True).first()
+        )
+        if tier == RiskTier.PROHIBITED and outcome in (
+            Outcome.APPROVE,
+            Outcome.APPROVE_WITH_CONDITIONS,
+        ):
+            raise ReviewError("A proposal in the prohibited risk tier cannot be approved.")
+        if outcome in (Outcome.APPROVE, Outcome.APPROVE_WITH_CONDITIONS):
+            unanswered = review.answers.filter(result="").count()
+            if unanswered:
+                raise ReviewError(f"Answer every criterion before approving ({unanswered} left).")
+        now = timezone.now()
+        review.status = ReviewStatus.DECIDED
+        review.outcome = outcome
+        review.rationale = rationale
+        review.decided_by = actor
+        review.decided_at = now
+        review.version += 1
+        review.save()
+        for c in conditions:
+            Condition.objects.create(
+                use_case=use_case, review=review, text=c.text, owner=c.owner, due_on=c.due_on
+            )
+        UseCaseEvent.objects.create(
+            use_case=use_case,
+            actor=actor,
+            kind=UseCaseEvent.Kind.REVIEW,
+            note=f"{review.get_area_display()}: {Outcome(outcome).label}. {rationale}",
+            data={"review": review.pk, "outcome": outcome, "conditions": len(conditions)},
+        )
+        _conclude_round(use_case, review, actor=actor)
+    return review
+
+
+def outcome_of(outcomes: list[str]) -> Status:
+    """The proposal's outcome from its reviews' outcomes (the rule in the module doc)."""
+    if Outcome.REJECT in outcomes:
+        return Status.REJECTED
+    if Outcome.REQUEST_CHANGES in outcomes:
+        return Status.CHANGES_REQUESTED
+    if Outcome.APPROVE_WITH_CONDITIONS in outcomes:
+        return Status.APPROVED_WITH_CONDITIONS
+    return Status.APPROVED
+
+
+def _conclude_round(use_case, review: Review, *, actor) -> None:
+    round_reviews = list(Review.objects.filter(use_case=use_case, round=review.round))
+    if any(r.status == ReviewStatus.OPEN for r in round_reviews):
+        return
+    target = outcome_of([r.outcome for r in round_reviews])
+    if review.kind == ReviewKind.RE_REVIEW:
+        _conclude_rereview(use_case, target, actor=actor)
+        return
+    summary = "\n".join(
+        f"{r.get_area_display()}: {r.get_outcome_display()}: {r.rationale}" for r in round_reviews
+    )
+    change_status(
+        use_case.pk,
+        target,
+        actor=actor,
+        note=summary,
+        expected_status=Status.IN_REVIEW,
+        data={"reviews": [r.pk for r in round_reviews]},
+    )
+    if target in (Status.APPROVED, Status.APPROVED_WITH_CONDITIONS):
+        RegisterEntry.objects.update_or_create(
+            use_case=use_case,
+            defaults={
+                "next_review_on": next_review_date(use_case.pk),
+                "last_reviewed_on": timezone.localdate(),
+                "rereview_open": False,
+            },
+        )
+
+
+def _conclude_rereview(use_case, target: Status, *, actor) -> None:
+    entry = RegisterEntry.objects.select_for_update().get(use_case=use_case)
+    entry.rereview_open = False
+    entry.last_reviewed_on = timezone.localdate()
+    entry.next_review_on = next_review_date(use_case.pk)
+    entry.save()
+    UseCaseEvent.objects.create(
+        use_case=use_case,
+        actor=actor,
+        kind=UseCaseEvent.Kind.REVIEW,
+        note=f"Re-review concluded: {target.label}. Next re-review {entry.next_review_on}.",
+        data={"outcome": target},
+    )
+
+
+def next_review_date(use_case_id: int) -> date:
+    tier = (
+        RiskAssessment.objects.filter(use_case_id=use_case_id)
+        .values_list("tier", flat=True)
+        .first()
+        or RiskTier.LIMITED
+    )
+    days = TierPolicy.objects.filter(tier=tier).values_list("rereview_after_days", flat=True)
+    return timezone.localdate() + timedelta(days=days.first() or 365)
+
+
+def _lock_open_review(review_id: int, *, actor, expected_version: int) -> Review:
+    review = Review.objects.select_for_update().select_related("use_case").get(pk=review_id)
+    if not may_answer(actor, review):
+        raise ReviewError("This review is not routed to you.")
+    if review.status != ReviewStatus.OPEN:
+        who = f" by {review.decided_by}" if review.decided_by_id else ""
+        raise StaleReview(
+            f"This review was already decided{who} ({review.get_outcome_display()}) while you "
+            "were working on it. Nothing was changed."
+        )
+    if expected_version and review.version != expected_version:
+        raise StaleReview(
+            "Someone else changed this review while you were working on it. Nothing was "
+            "changed; reload to see their changes."
+        )
+    return review
+
+
+def _write_answers(review: Review, answers: dict[int, dict]) -> None:
+    by_id = {a.pk: a for a in review.answers.all()}
+    changed = []
+    for answer_id, values in answers.items():
+        answer = by_id.get(int(answer_id))
+        if answer is None:
+            continue
+        answer.result = values.get("result", "") or ""
+        answer.note = (values.get("note") or "").strip()
+        answer.evidence = (values.get("evidence") or "").strip()
+        if values.get("evidence_file"):
+            answer.evidence_file = values["evidence_file"]
+            answer.save(update_fields=["evidence_file"])  # saving stores the file
+        changed.append(answer)
+    Answer.objects.bulk_update(changed, ["result", "note", "evidence"])
+
+
+# --- conditions -------------------------------------------------------------------------
+
+
+def may_update_condition(user, condition: Condition) -> bool:
+    return (
+        is_coe_staff(user)
+        or condition.owner_id == user.pk
+        or condition.use_case.owner_id == user.pk
+    )
+
+
+def mark_condition_met(condition_id: int, *, actor) -> Condition:
+    """Tick off a condition: its owner, the proposal's owner or CoE staff."""
+    with transaction.atomic():
+        condition = (
+            Condition.objects.select_for_update().select_related("use_case").get(pk=condition_id)
+        )
+        if not may_update_condition(actor, condition):
+            raise ReviewError("You may not update this condition.")
+        if condition.status == ConditionStatus.MET:
+            return condition
+        condition.status = ConditionStatus.MET
+        condition.met_at = timezone.now()
+        condition.met_by = actor
+        condition.save()
+        UseCaseEvent.objects.create(
+            use_case=condition.use_case,
+            actor=actor,
+            kind=UseCaseEvent.Kind.REVIEW,
+            note=f"Condition met: {condition.text}",
+            data={"condition": condition.pk},
+        )
+    return condition
+
+
+def add_working_days(start: date, days: int) -> date:
+    """``start`` plus ``days`` working days (Monday to Friday)."""
+    current = start
+    left = days
+    while left > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
+
+
+def subtract_working_days(end: date, days: int) -> date:
+    """The date ``days`` working days before ``end``."""
+    current = end
+    left = days
+    while left > 0:
+        current -= timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
+
+
+def working_days_between(start: date, end: date) -> int:
+    if end <= start:
+        return 0
+    full_weeks, extra = divmod((end - start).days, 7)
+    count = full_weeks * 5
+    day = start + timedelta(days=full_weeks * 7)
+    for _ in range(extra):
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count += 1
+    return count

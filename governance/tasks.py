@@ -1,0 +1,82 @@
+"""Celery tasks: thin wrappers over register.py and reviews.py. Ids in, safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from coe_portal.models import User
+from governance import register
+from governance.models import Review
+from usecases.models import UseCase
+
+
+@shared_task(time_limit=600, soft_time_limit=540)
+def open_due_rereviews() -> int:
+    """Daily: open re-reviews for register entries that are due."""
+    opened = register.open_due_rereviews()
+    for use_case_id in opened:
+        for review_id in Review.objects.filter(
+            use_case_id=use_case_id, status="open", kind="re_review"
+        ).values_list("pk", flat=True):
+            email_rereview_due.delay(review_id)
+    return len(opened)
+
+
+@shared_task(time_limit=600, soft_time_limit=540)
+def remind_overdue_reviews() -> int:
+    """Daily: email each assignee of an overdue review, once a day at most."""
+    ids = register.overdue_reviews_to_remind()
+    for review in Review.objects.filter(pk__in=ids).select_related("use_case", "assignee"):
+        if review.assignee and review.assignee.email:
+            send_mail(
+                f"Overdue review: {review.use_case.title}",
+                f"The {review.get_area_display()} review of '{review.use_case.title}' was due "
+                f"on {review.due_on:%d %b %Y}.\n\n{_link('governance:review', review.pk)}",
+                None,
+                [review.assignee.email],
+            )
+    return len(ids)
+
+
+@shared_task(time_limit=60, soft_time_limit=50)
+def email_assignment(use_case_id: int, assignee_id: int, review_id: int | None) -> None:
+    """Tell someone a proposal (or one of its reviews) was assigned to them."""
+    use_case = UseCase.objects.filter(pk=use_case_id).first()
+    assignee = User.objects.filter(pk=assignee_id).first()
+    if use_case is None or assignee is None or not assignee.email:
+        return
+    link = (
+        _link("governance:review", review_id)
+        if review_id
+        else _link("governance:case", use_case_id)
+    )
+    send_mail(
+        f"Assigned to you: {use_case.title}",
+        f"'{use_case.title}' ({use_case.department}) is yours to review.\n\n{link}",
+        None,
+        [assignee.email],
+    )
+
+
+@shared_task(time_limit=60, soft_time_limit=50)
+def email_rereview_due(review_id: int) -> None:
+    """Tell CoE reviewers (or the assignee) a re-review has opened."""
+    review = Review.objects.filter(pk=review_id).select_related("use_case__owner").first()
+    if review is None:
+        return
+    to = [review.use_case.owner.email] if review.use_case.owner.email else []
+    if to:
+        send_mail(
+            f"Re-review opened: {review.use_case.title}",
+            f"'{review.use_case.title}' is due for its periodic {review.get_area_display()} "
+            f"re-review.\n\n{_link('governance:review', review.pk)}",
+            None,
+            to,
+        )
+
+
+def _link(name: str, pk: int) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=[pk])

@@ -1,0 +1,208 @@
+"""The whole path through reviews.py: triage, routing into reviews, deciding, the outcome."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from coe_portal.models import PortalSettings
+from governance import reviews
+from governance.choices import Outcome, ReviewerKind, ReviewStatus
+from governance.models import Answer, Condition, Criterion, RegisterEntry, Review
+from governance.reviews import ConditionInput, ReviewError, StaleReview
+from tests.governance.conftest import answer_all
+from usecases.choices import Status
+from usecases.models import UseCaseEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def accept(use_case, actor):
+    reviews.accept_for_review(use_case.pk, actor=actor)
+    use_case.refresh_from_db()
+    return list(use_case.reviews.order_by("area"))
+
+
+def test_accepting_opens_the_reviews_the_tier_needs(submitted, reviewer):
+    opened = accept(submitted, reviewer)
+
+    assert submitted.status == Status.IN_REVIEW
+    assert submitted.risk_assessment.tier == "limited"  # confidential data
+    assert {r.area for r in opened} == {"responsible_ai", "privacy", "security"}
+    assert all(r.reviewer_kind == ReviewerKind.COE for r in opened)
+    assert all(r.answers.count() == Criterion.objects.filter(area=r.area).count() for r in opened)
+
+
+def test_approving_every_area_approves_the_proposal_and_registers_it(submitted, reviewer):
+    for review in accept(submitted, reviewer):
+        reviews.decide_review(
+            review.pk, actor=reviewer, outcome=Outcome.APPROVE, rationale="Fine.",
+            answers=answer_all(review), expected_version=review.version,
+        )  # fmt: skip
+
+    submitted.refresh_from_db()
+    assert submitted.status == Status.APPROVED
+    assert RegisterEntry.objects.get(use_case=submitted).next_review_on > timezone.localdate()
+
+
+def test_conditions_make_it_approved_with_conditions(submitted, reviewer, employee):
+    first, *rest = accept(submitted, reviewer)
+    due = timezone.localdate() + timedelta(days=30)
+    reviews.decide_review(
+        first.pk, actor=reviewer, outcome=Outcome.APPROVE_WITH_CONDITIONS, rationale="Ok if.",
+        answers=answer_all(first), expected_version=first.version,
+        conditions=[ConditionInput("Label AI output", employee, due)],
+    )  # fmt: skip
+    for review in rest:
+        reviews.decide_review(
+            review.pk, actor=reviewer, outcome=Outcome.APPROVE, rationale="Fine.",
+            answers=answer_all(review), expected_version=review.version,
+        )  # fmt: skip
+
+    submitted.refresh_from_db()
+    assert submitted.status == Status.APPROVED_WITH_CONDITIONS
+    condition = Condition.objects.get(use_case=submitted)
+    reviews.mark_condition_met(condition.pk, actor=employee)
+    condition.refresh_from_db()
+    assert condition.status == "met"
+
+
+def test_approving_needs_every_criterion_answered(submitted, reviewer):
+    review = accept(submitted, reviewer)[0]
+
+    with pytest.raises(ReviewError, match="Answer every criterion"):
+        reviews.decide_review(
+            review.pk, actor=reviewer, outcome=Outcome.APPROVE, rationale="Fine.",
+            expected_version=review.version,
+        )  # fmt: skip
+
+
+def test_a_decided_review_refuses_a_second_decision(submitted, reviewer, coe_admin):
+    review = accept(submitted, reviewer)[0]
+    version = review.version
+    reviews.decide_review(
+        review.pk, actor=reviewer, outcome=Outcome.REJECT, rationale="No.",
+        expected_version=version,
+    )  # fmt: skip
+
+    with pytest.raises(StaleReview, match="already decided"):
+        reviews.decide_review(
+            review.pk, actor=coe_admin, outcome=Outcome.REQUEST_CHANGES, rationale="Hm.",
+            expected_version=version,
+        )  # fmt: skip
+    review.refresh_from_db()
+    assert review.outcome == Outcome.REJECT
+
+
+def test_prohibited_tier_cannot_be_approved(submitted, reviewer):
+    opened = accept(submitted, reviewer)
+    from governance.risk import override_tier
+
+    override_tier(submitted.pk, "prohibited", actor=reviewer, reason="Social scoring.")
+    with pytest.raises(ReviewError, match="prohibited"):
+        reviews.decide_review(
+            opened[0].pk, actor=reviewer, outcome=Outcome.APPROVE, rationale="Fine.",
+            answers=answer_all(opened[0]), expected_version=opened[0].version,
+        )  # fmt: skip
+    assert UseCaseEvent.objects.filter(
+        use_case=submitted, kind="risk", note__contains="Social"
+    ).exists()
+
+
+def test_changes_requested_then_resubmitted_reopens_the_same_review(submitted, reviewer, employee):
+    opened = accept(submitted, reviewer)
+    for review in opened:
+        outcome = Outcome.REQUEST_CHANGES if review.area == "privacy" else Outcome.APPROVE
+        reviews.decide_review(
+            review.pk, actor=reviewer, outcome=outcome, rationale="Which retention period?",
+            answers=answer_all(review), expected_version=review.version,
+        )  # fmt: skip
+    submitted.refresh_from_db()
+    assert submitted.status == Status.CHANGES_REQUESTED
+
+    from usecases.lifecycle import change_status
+
+    change_status(submitted.pk, Status.SUBMITTED, actor=employee)
+    accept(submitted, reviewer)
+
+    privacy = Review.objects.get(use_case=submitted, area="privacy")
+    assert privacy.status == ReviewStatus.OPEN and privacy.round == 1
+    assert Review.objects.filter(use_case=submitted).count() == len(opened)
+
+
+def test_editing_a_criterion_leaves_opened_reviews_alone(submitted, reviewer):
+    review = accept(submitted, reviewer)[0]
+    answer = review.answers.first()
+    reviews.decide_review(
+        review.pk, actor=reviewer, outcome=Outcome.APPROVE, rationale="Fine.",
+        answers=answer_all(review), expected_version=review.version,
+    )  # fmt: skip
+
+    criterion = Criterion.objects.get(code=answer.criterion_code)
+    criterion.text = "Something else entirely."
+    criterion.save()
+
+    assert (
+        Answer.objects.get(pk=answer.pk).criterion_text == answer.criterion_text != criterion.text
+    )
+
+
+def test_federated_routes_low_risk_reviews_to_the_departments_champion(
+    submitted, champion, reviewer
+):
+    PortalSettings.objects.filter(pk=1).update(operating_model="federated")
+    opened = accept(submitted, reviewer)
+
+    assert {r.reviewer_kind for r in opened} == {ReviewerKind.CHAMPION}
+    review = opened[0]
+    reviews.decide_review(
+        review.pk, actor=champion, outcome=Outcome.APPROVE, rationale="Fine.",
+        answers=answer_all(review), expected_version=review.version,
+    )  # fmt: skip
+
+
+def test_champion_may_not_decide_in_a_centralized_model(submitted, champion, reviewer):
+    review = accept(submitted, reviewer)[0]
+
+    with pytest.raises(ReviewError, match="not routed to you"):
+        reviews.decide_review(
+            review.pk, actor=champion, outcome=Outcome.APPROVE, rationale="Fine.",
+            answers=answer_all(review), expected_version=review.version,
+        )  # fmt: skip
+
+
+def test_switching_the_operating_model_keeps_open_reviews(submitted, champion, reviewer):
+    opened = accept(submitted, reviewer)
+    PortalSettings.objects.filter(pk=1).update(operating_model="federated")
+
+    assert {r.reviewer_kind for r in Review.objects.filter(use_case=submitted)} == {"coe"}
+    assert len(opened) == 3
+
+
+def test_rejecting_out_of_scope_needs_a_note(submitted, champion):
+    with pytest.raises(Exception, match="needs a note"):
+        reviews.reject_out_of_scope(submitted.pk, actor=champion, note="")
+    reviews.reject_out_of_scope(submitted.pk, actor=champion, note="Not generative AI.")
+    submitted.refresh_from_db()
+    assert submitted.status == Status.REJECTED
+
+
+def test_assigning_starts_triage_and_emails_a_colleague(
+    submitted, reviewer, coe_admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        reviews.assign(submitted.pk, coe_admin, actor=reviewer)
+
+    submitted.refresh_from_db()
+    assert submitted.status == Status.TRIAGE
+    assert submitted.triage.assignee == coe_admin
+    assert [m.to for m in mailoutbox] == [[coe_admin.email]]
+
+
+def test_champion_cannot_be_given_another_departments_proposal(
+    foreign_submitted, champion, reviewer
+):
+    with pytest.raises(ReviewError, match="does not triage"):
+        reviews.assign(foreign_submitted.pk, champion, actor=reviewer)
