@@ -31,7 +31,7 @@ def other_champion(other_department):
     return UserFactory(username="carl", department=other_department, roles=[Role.CHAMPION])
 
 
-QUEUE = {"anonymous": 403, "employee": 403, "leader": 403, "other_champion": 200,
+QUEUE = {"anonymous": 401, "employee": 403, "leader": 403, "other_champion": 200,
          "champion": 200, "reviewer": 200, "coe_admin": 200}  # fmt: skip
 
 
