@@ -38,6 +38,7 @@ STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "pilot": ("In pilot", (Status.IN_PILOT,)),
     "production": ("In production", (Status.IN_PRODUCTION,)),
 }
+STAGES_KPIS = [f"stage_{slug}" for slug in STAGES]
 APPROVED_OUTCOMES = frozenset(
     {
         Status.APPROVED,

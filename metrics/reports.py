@@ -91,7 +91,7 @@ def _queue(report_id: int) -> None:
     generate_report_task.delay(report_id)
 
 
-def generate_report(report_id: int) -> Report | None:
+def generate_report(report_id: int, *, notify: bool = True) -> Report | None:
     """Build the report's content. Returns None when there is nothing to do: the report is
     gone, already built, or another worker has claimed it. Errors are recorded on the row
     (status "failed", the error, the attempt count) and re-raised for the task to decide
@@ -129,7 +129,8 @@ def generate_report(report_id: int) -> Report | None:
         Report.objects.filter(pk=report_id).update(
             status=Report.Status.READY, data=data, progress=100, finished_at=timezone.now()
         )
-        transaction.on_commit(lambda: email_leadership(report_id))
+        if notify:
+            transaction.on_commit(lambda: email_leadership(report_id))
     report.refresh_from_db()
     return report
 
