@@ -375,4 +375,9 @@ def heatmap_table(heat: dict) -> tuple[list[str], list[list]]:
 
 
 def _num(value):
-    return "" if value is None else value
+    """A table cell: blank for no figure, whole numbers without ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
