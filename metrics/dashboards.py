@@ -129,6 +129,10 @@ class Chart:
     link_label: str = ""
     row_links: list[str] = field(default_factory=list)
     unit: str = "count"
+    # The unit of each column after the first, for displaying the table (CSV stays raw).
+    column_units: list[str] = field(default_factory=list)
+    # Tables with many columns go under the chart rather than beside it.
+    wide: bool = False
 
     @property
     def json_id(self) -> str:
@@ -138,7 +142,14 @@ class Chart:
     def table(self) -> list[tuple[str, list]]:
         """(link, cells) per row, for the data table beside the chart."""
         links = self.row_links + [""] * (len(self.rows) - len(self.row_links))
-        return list(zip(links, self.rows, strict=False))
+        shown = []
+        for link, row in zip(links, self.rows, strict=False):
+            cells = [row[0]]
+            for i, cell in enumerate(row[1:]):
+                unit = self.column_units[i] if i < len(self.column_units) else ""
+                cells.append(format_value(cell, unit) if unit and cell != "" else cell)
+            shown.append((link, cells))
+        return shown
 
     def as_json(self) -> dict:
         return {
@@ -255,7 +266,7 @@ def _funnel(department, latest, value) -> Chart:
 
 
 def _trend(chart_id, title, slugs, dates, value, department) -> Chart:
-    labels = [d.strftime("%b %Y") for d in dates]
+    labels = [d.strftime("%b %y") for d in dates]
     datasets = [
         {"label": kpis.REGISTRY[slug].label, "data": [value(slug, d) for d in dates]}
         for slug in slugs
@@ -273,6 +284,7 @@ def _trend(chart_id, title, slugs, dates, value, department) -> Chart:
         link=proposals_link(dict.fromkeys(statuses), department),
         link_label="The proposals behind these figures",
         unit=kpis.REGISTRY[slugs[0]].unit,
+        column_units=[kpis.REGISTRY[slug].unit for slug in slugs],
     )
 
 
@@ -288,15 +300,10 @@ def _comparison(latest: dt.date, departments: list[Department]) -> Chart:
         }
         for slug in shown
     ]
-    rows = []
-    for d in departments:
-        rows.append(
-            [d.name]
-            + [
-                format_value(data.get((slug, d.pk), {}).get(latest), kpis.REGISTRY[slug].unit)
-                for slug in COMPARISON_KPIS
-            ]
-        )
+    rows = [
+        [d.name] + [_num(data.get((slug, d.pk), {}).get(latest)) for slug in COMPARISON_KPIS]
+        for d in departments
+    ]
     return Chart(
         id="comparison",
         title="Comparison by department",
@@ -308,6 +315,8 @@ def _comparison(latest: dt.date, departments: list[Department]) -> Chart:
         row_links=[reverse("metrics:department_dashboard", args=[d.code]) for d in departments],
         link=proposals_link(),
         link_label="All proposals",
+        column_units=[kpis.REGISTRY[s].unit for s in COMPARISON_KPIS],
+        wide=True,
     )
 
 

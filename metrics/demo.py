@@ -102,11 +102,33 @@ def _snapshots(departments, today) -> int:
         snapshots.backfill(start, today)
         return HISTORY_DAYS + 1
     _generated_series(departments, start, today)
+    _readiness_series(start, today)
+    return HISTORY_DAYS + 1
+
+
+def _readiness_series(start: dt.date, today: dt.date) -> None:
+    """The real readiness index for every day. It only moves when an assessment is
+    submitted, so it is computed on those days (and the first) and carried over between
+    them rather than recomputed 365 times."""
+    change_days = {
+        timezone.localdate(at)
+        for at in ReadinessAssessment.objects.filter(submitted_at__isnull=False).values_list(
+            "submitted_at", flat=True
+        )
+    }
+    now = timezone.now()
+    rows, current = [], None
     day = start
     while day <= today:
-        snapshots.take_snapshots(day, slugs=["readiness_index"])
+        if current is None or day in change_days:
+            current = kpis.compute_all(day, ["readiness_index"])["readiness_index"]
+        rows.append(_row(day, "readiness_index", None, current.organisation, now))
+        rows.extend(
+            _row(day, "readiness_index", dept, value, now)
+            for dept, value in current.by_department.items()
+        )
         day += dt.timedelta(days=1)
-    return HISTORY_DAYS + 1
+    _upsert(rows)
 
 
 def _generated_series(departments, start: dt.date, today: dt.date) -> None:
@@ -140,6 +162,10 @@ def _generated_series(departments, start: dt.date, today: dt.date) -> None:
                 share = weights[dept.pk] / total_weight
                 dept_value = value * share if share_kpi else value + (weights[dept.pk] - 3) * 2
                 rows.append(_row(day, slug, dept.pk, _round(dept_value, unit), now))
+    _upsert(rows)
+
+
+def _upsert(rows: list[KpiSnapshot]) -> None:
     KpiSnapshot.objects.bulk_create(
         rows,
         update_conflicts=True,

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from coe_portal.models import Department, User
 from coe_portal.roles import Role, sees_everything
-from metrics import kpis
+from metrics import kpis, snapshots
 from metrics.models import Report
 from metrics.readiness import DIMENSIONS, latest_submitted, organisation_profile
 
@@ -135,9 +135,34 @@ def generate_report(report_id: int, *, notify: bool = True) -> Report | None:
     return report
 
 
+def _kpi_values(day: dt.date) -> dict[str, kpis.KpiValue]:
+    """Every KPI on ``day``: from that day's snapshots, like the dashboards, so a report and
+    the dashboard agree; computed from the live tables (as of that day) when the day has
+    no complete snapshot."""
+    stored = snapshots.series(dates=[day], kpi_slugs=kpis.REGISTRY, scopes=_all_scopes())
+    values = {}
+    for slug in kpis.REGISTRY:
+        org = stored.get((slug, 0))
+        if org is None:
+            return kpis.compute_all(day)
+        values[slug] = kpis.KpiValue(
+            organisation=org.get(day),
+            by_department={
+                scope: series.get(day)
+                for (kpi, scope), series in stored.items()
+                if kpi == slug and scope != 0
+            },
+        )
+    return values
+
+
+def _all_scopes() -> list[int]:
+    return [0, *Department.objects.values_list("id", flat=True)]
+
+
 def _kpi_rows(as_of: dt.date, previous: dt.date) -> list[dict]:
-    now_values = kpis.compute_all(as_of)
-    before = kpis.compute_all(previous)
+    now_values = _kpi_values(as_of)
+    before = _kpi_values(previous)
     return [
         {
             "kpi": slug,
@@ -153,7 +178,7 @@ def _kpi_rows(as_of: dt.date, previous: dt.date) -> list[dict]:
 
 def build_adoption(report: Report, progress: Callable[[int], None]) -> dict:
     """KPIs at the end of the month against the end of the month before, overall and per
-    department."""
+    department (from the snapshots of those days when they exist)."""
     previous_end = report.period_start - dt.timedelta(days=1)
     progress(20)
     rows = _kpi_rows(report.period_end, previous_end)

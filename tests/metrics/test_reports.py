@@ -191,3 +191,23 @@ def test_schedules_exist_and_are_editable_rows():
         PeriodicTask.objects.filter(task__startswith="metrics.").values_list("name", flat=True)
     )
     assert names == {"Daily KPI snapshots", "Monthly adoption report", "Quarterly readiness report"}
+
+
+def test_adoption_report_reads_the_snapshots_the_dashboard_shows(
+    leader, department, django_capture_on_commit_callbacks
+):
+    from metrics import snapshots
+    from metrics.models import KpiSnapshot
+
+    snapshots.take_snapshots(dt.date(2026, 5, 31))
+    KpiSnapshot.objects.filter(date=dt.date(2026, 5, 31), kpi="stage_pilot", scope=0).update(
+        value=7
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = reports.request_report("adoption", MAY, actor=leader)
+
+    report.refresh_from_db()
+    pilot = next(row for row in report.data["kpis"] if row["kpi"] == "stage_pilot")
+    assert pilot["value"] == 7
+    assert pilot["previous"] == 0  # 30 April has no snapshots: computed from the tables
