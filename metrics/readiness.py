@@ -372,8 +372,17 @@ def save_assessment(
             assessment.status = ReadinessAssessment.Status.SUBMITTED
             assessment.submitted_by = actor
             assessment.submitted_at = timezone.now()
+            # The readiness tiles read snapshots: refresh today's index once this commits
+            # rather than leaving it stale until the nightly run.
+            transaction.on_commit(_refresh_readiness_snapshot)
         assessment.save()
     return assessment
+
+
+def _refresh_readiness_snapshot() -> None:
+    from metrics.tasks import take_kpi_snapshots
+
+    take_kpi_snapshots.delay(slugs=["readiness_index"])
 
 
 def latest_submitted(as_of: dt.datetime | None = None):

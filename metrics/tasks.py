@@ -25,10 +25,11 @@ MAX_RETRIES = 3
 
 
 @shared_task(autoretry_for=TRANSIENT_ERRORS, retry_backoff=30, max_retries=MAX_RETRIES)
-def take_kpi_snapshots(as_of: str | None = None) -> int:
-    """Today's KPI snapshots (or those of ``as_of``, an ISO date). An upsert: safe to repeat."""
+def take_kpi_snapshots(as_of: str | None = None, slugs: list[str] | None = None) -> int:
+    """Today's KPI snapshots (or those of ``as_of``, an ISO date; every KPI, or those named).
+    An upsert: safe to repeat."""
     day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
-    return snapshots.take_snapshots(day)
+    return snapshots.take_snapshots(day, slugs)
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES)

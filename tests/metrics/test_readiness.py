@@ -105,3 +105,16 @@ def test_unknown_questions_are_dropped():
     assert readiness.clean_answers({"nope": {"score": 3}, "data_quality": {"score": 2}}) == {
         "data_quality": {"score": 2, "evidence": ""}
     }
+
+
+def test_submitting_refreshes_todays_readiness_snapshot(
+    champion, department, django_capture_on_commit_callbacks
+):
+    from metrics.models import KpiSnapshot
+
+    with django_capture_on_commit_callbacks(execute=True):
+        readiness.save_assessment(department, all_answers(4), actor=champion, submit=True)
+
+    row = KpiSnapshot.objects.get(kpi="readiness_index", scope=department.pk)
+    assert row.value == 4.0
+    assert not KpiSnapshot.objects.exclude(kpi="readiness_index").exists()
