@@ -11,9 +11,9 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 
-from coe_portal.roles import Role, has_role, sees_everything
+from coe_portal.roles import HasRole, Role, sees_everything
 from metrics.kpis import REGISTRY
 from metrics.models import KpiSnapshot, ReadinessAssessment, Report
 
@@ -21,7 +21,8 @@ from metrics.models import KpiSnapshot, ReadinessAssessment, Report
 class KpiSnapshotFilter(django_filters.FilterSet):
     kpi = django_filters.MultipleChoiceFilter(choices=[(slug, slug) for slug in REGISTRY])
     department = django_filters.CharFilter(
-        field_name="department__code", help_text="A department code; 'organisation' for org-wide."
+        method="filter_department",
+        help_text="A department code, or 'organisation' for the organisation-wide series.",
     )
     date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
@@ -30,15 +31,10 @@ class KpiSnapshotFilter(django_filters.FilterSet):
         model = KpiSnapshot
         fields = ["kpi", "department", "date_after", "date_before"]
 
-    def filter_queryset(self, queryset):
-        if self.data.get("department") == "organisation":
-            data = self.data.copy()
-            data.pop("department")
-            self.data = data
-            self.form.data = data
-            self.form.full_clean()
-            queryset = queryset.filter(scope=0)
-        return super().filter_queryset(queryset)
+    def filter_department(self, queryset, name, value):
+        if value == "organisation":
+            return queryset.filter(scope=0)
+        return queryset.filter(department__code=value)
 
 
 class KpiSnapshotSerializer(serializers.ModelSerializer):
@@ -54,15 +50,16 @@ class KpiSnapshotViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = KpiSnapshotSerializer
     filterset_class = KpiSnapshotFilter
+    permission_classes = [IsAuthenticated, HasRole]
+    required_roles = (Role.LEADERSHIP, Role.COE_REVIEWER, Role.COE_ADMIN, Role.CHAMPION)
 
     def get_queryset(self):
         user = self.request.user
         qs = KpiSnapshot.objects.select_related("department").order_by("date", "kpi", "scope")
         if sees_everything(user):
             return qs
-        if has_role(user, Role.CHAMPION) and user.department_id:
-            return qs.filter(Q(scope=0) | Q(scope=user.department_id))
-        raise PermissionDenied("KPI snapshots are for leadership, CoE staff and champions.")
+        # A champion: their department's series and the organisation's it is compared with.
+        return qs.filter(Q(scope=0) | Q(scope=getattr(user, "department_id", None) or -1))
 
 
 class ReadinessAssessmentSerializer(serializers.ModelSerializer):
@@ -108,8 +105,8 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ReportSerializer
     filterset_fields = ["kind", "status"]
+    permission_classes = [IsAuthenticated, HasRole]
+    required_roles = (Role.LEADERSHIP, Role.COE_REVIEWER, Role.COE_ADMIN)
 
     def get_queryset(self):
-        if not sees_everything(self.request.user):
-            raise PermissionDenied("Reports are for leadership and CoE staff.")
-        return Report.objects.order_by("-period_start", "kind")
+        return Report.objects.visible_to(self.request.user).order_by("-period_start", "kind")
