@@ -33,6 +33,21 @@ HEADLINE = [
     "estimated_value",
     "realised_value",
     "readiness_index",
+    # Governance and skilling KPIs: shown once kpis.register_cross_app_kpis() is wired.
+    "reviews_breaching_sla",
+    "staff_trained_share",
+]
+# Measured readiness signals beside a department's self-assessment (those registered).
+SIGNALS = [
+    "stage_intake",
+    "stage_review",
+    "stage_pilot",
+    "stage_production",
+    "staff_trained_share",
+    "role_coverage",
+    "path_completion",
+    "review_on_time_share",
+    "open_conditions",
 ]
 TREND_KPIS = ["new_proposals", "stage_pilot", "stage_production"]
 VALUE_KPIS = ["estimated_value", "realised_value"]
@@ -196,7 +211,8 @@ def build(
     compared_with = latest - dt.timedelta(days=PERIODS[period][1])
     trend_dates = snapshots.month_ends(latest)
     wanted_dates = {*trend_dates, compared_with}
-    scoped_kpis = set(HEADLINE) | set(TREND_KPIS) | set(VALUE_KPIS) | set(kpis.STAGES_KPIS)
+    headline = [slug for slug in HEADLINE if slug in kpis.REGISTRY]
+    scoped_kpis = set(headline) | set(TREND_KPIS) | set(VALUE_KPIS) | set(kpis.STAGES_KPIS)
     data = snapshots.series(dates=wanted_dates, kpi_slugs=scoped_kpis, scopes=[scope])
 
     def value(slug: str, day: dt.date) -> float | None:
@@ -209,7 +225,7 @@ def build(
             previous=value(slug, compared_with),
             link=_tile_link(slug, department),
         )
-        for slug in HEADLINE
+        for slug in headline
     ]
     charts = {
         "funnel": _funnel(department, latest, value),
@@ -346,6 +362,24 @@ def _scatter(user, department: Department | None) -> Chart:
         link=proposals_link(SCATTER_STATUSES, department),
         link_label="These proposals",
     )
+
+
+def measured_signals(department: Department) -> list[dict]:
+    """The portal's own figures for a department (latest snapshots), beside its opinion."""
+    latest = snapshots.latest_date()
+    if latest is None:
+        return []
+    slugs = [slug for slug in SIGNALS if slug in kpis.REGISTRY]
+    data = snapshots.series(dates=[latest], kpi_slugs=slugs, scopes=[department.pk])
+    return [
+        {
+            "label": kpis.REGISTRY[slug].label,
+            "value": format_value(
+                data.get((slug, department.pk), {}).get(latest), kpis.REGISTRY[slug].unit
+            ),
+        }
+        for slug in slugs
+    ]
 
 
 def heatmap(departments: list[Department]) -> dict:

@@ -428,6 +428,52 @@ def staff_trained_share(ctx: KpiContext) -> KpiValue:  # pragma: no cover - post
     return KpiValue(share(everyone), {d: share(totals.get(d, [0, 0])) for d in ctx.department_ids})
 
 
+def _skilling_coverage(ctx: KpiContext):  # pragma: no cover - post-merge
+    """skilling.coverage's figures, which describe the present only: for a past date (a
+    back-fill) there is no history to read, so these KPIs give None rather than today's
+    figure dressed up as history."""
+    if ctx.as_of < timezone.localdate():
+        return None
+    from skilling.coverage import department_coverage
+
+    departments = list(Department.objects.all())
+    return department_coverage(departments)
+
+
+def _share_of_roles_covered(cov) -> float | None:
+    roles = cov.roles
+    return round(100 * sum(1 for r in roles if r.holding) / len(roles), 1) if roles else None
+
+
+def _mean_path_completion(cov) -> float | None:
+    values = [r.path_completion for r in cov.roles if r.path_completion is not None]
+    return round(100 * mean(values), 1) if values else None
+
+
+def role_coverage(ctx: KpiContext) -> KpiValue:  # pragma: no cover - post-merge
+    """Percentage of the adoption roles someone in the department holds today."""
+    coverage = _skilling_coverage(ctx)
+    if coverage is None:
+        return KpiValue(None, {d: None for d in ctx.department_ids})
+    per_department, total = coverage
+    return KpiValue(
+        _share_of_roles_covered(total),
+        {c.department.pk: _share_of_roles_covered(c) for c in per_department},
+    )
+
+
+def path_completion(ctx: KpiContext) -> KpiValue:  # pragma: no cover - post-merge
+    """Mean completion (per cent) of the learning paths of the roles people hold or target."""
+    coverage = _skilling_coverage(ctx)
+    if coverage is None:
+        return KpiValue(None, {d: None for d in ctx.department_ids})
+    per_department, total = coverage
+    return KpiValue(
+        _mean_path_completion(total),
+        {c.department.pk: _mean_path_completion(c) for c in per_department},
+    )
+
+
 def _count_rows_by_department(ctx: KpiContext, department_ids: Iterable[int | None]) -> KpiValue:
     counts: dict[int | None, int] = defaultdict(int)
     total = 0
@@ -454,3 +500,5 @@ def register_cross_app_kpis() -> None:  # pragma: no cover - post-merge
     )
     register(Kpi("active_learners", "Active learners (30 days)", "count", active_learners))
     register(Kpi("staff_trained_share", "Staff trained", "percent", staff_trained_share))
+    register(Kpi("role_coverage", "Adoption roles covered", "percent", role_coverage))
+    register(Kpi("path_completion", "Learning path completion", "percent", path_completion))

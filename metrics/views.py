@@ -174,27 +174,9 @@ def department_readiness(request, code: str):
         "current_period": f"{year} Q{quarter}",
         "current": assessments.filter(year=year, quarter=quarter).first(),
         "can_assess": access.can_assess(request.user, department),
-        "signals": _signals(department),
+        "signals": dashboards.measured_signals(department),
     }
     return render(request, "metrics/department_readiness.html", context)
-
-
-def _signals(department: Department) -> list[dict]:
-    """Measured signals beside the self-assessment, from the latest snapshots."""
-    board_kpis = ["stage_intake", "stage_review", "stage_pilot", "stage_production"]
-    latest = dashboards.snapshots.latest_date()
-    if latest is None:
-        return []
-    data = dashboards.snapshots.series(dates=[latest], kpi_slugs=board_kpis, scopes=[department.pk])
-    return [
-        {
-            "label": dashboards.kpis.REGISTRY[slug].label,
-            "value": dashboards.format_value(
-                data.get((slug, department.pk), {}).get(latest), "count"
-            ),
-        }
-        for slug in board_kpis
-    ]
 
 
 @require_http_methods(["GET", "POST"])
