@@ -73,6 +73,10 @@ def my_department(request):
 def dashboard_csv(request, chart: str):
     """The figures of one dashboard chart as CSV, under the same filters and permissions."""
     code = request.GET.get("department") or ""
+    if chart == "radar":
+        department = access.get_department_for_user(request.user, code, access.can_see_readiness)
+        radar = _radar(department)
+        return _csv_response(f"coe-radar-{department.code}.csv", radar["columns"], radar["rows"])
     if code and request.GET.get("scope") == "department":
         department = access.get_department_for_user(
             request.user, code, access.can_see_department_dashboard
@@ -99,9 +103,13 @@ def dashboard_csv(request, chart: str):
         if chart not in board.charts:
             return HttpResponse("No such chart.", status=404, content_type="text/plain")
         columns, rows = board.charts[chart].columns, board.charts[chart].rows
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     suffix = f"-{department.code}" if department else ""
-    response["Content-Disposition"] = f'attachment; filename="coe-{chart}{suffix}.csv"'
+    return _csv_response(f"coe-{chart}{suffix}.csv", columns, rows)
+
+
+def _csv_response(filename: str, columns: list, rows: list) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     writer.writerow(columns)
     writer.writerows(rows)

@@ -22,6 +22,8 @@ PAGES = [
      {**ANON_PAGE, "employee": 403, "other_champion": 403, "champion": 403, **STAFF}),
     ("/metrics/charts/trends.csv?department=finance&scope=department",
      {**ANON_PAGE, "employee": 403, "other_champion": 403, "champion": 200, **STAFF}),
+    ("/metrics/charts/radar.csv?department=finance",
+     {**ANON_PAGE, "employee": 200, "other_champion": 403, "champion": 200, **STAFF}),
     ("/metrics/departments/finance/",
      {**ANON_PAGE, "employee": 403, "other_champion": 403, "champion": 200, **STAFF}),
     ("/metrics/readiness/",
