@@ -223,3 +223,12 @@ def test_nav_shows_dashboards_to_leadership_and_my_department_to_champions(
 def test_user_without_department_is_told_why(client):
     client.force_login(UserFactory(department=None))
     assert client.get("/metrics/readiness/").status_code == 403
+
+
+def test_leadership_home_links_the_latest_report(client, leader, metrics_data):
+    client.force_login(leader)
+
+    text = client.get("/").content.decode()
+
+    assert "Latest report: adoption (monthly), May 2026" in text
+    assert f'href="/metrics/reports/{metrics_data["report"].pk}/"' in text
