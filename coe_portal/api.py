@@ -19,3 +19,11 @@ router.register(
 router.register(
     "governance/platforms", governance_api.PlatformViewSet, basename="governance-platform"
 )
+# metrics
+from metrics.api import KpiSnapshotViewSet, ReadinessAssessmentViewSet, ReportViewSet  # noqa: E402
+
+router.register("kpi-snapshots", KpiSnapshotViewSet, basename="kpi-snapshot")
+router.register(
+    "readiness-assessments", ReadinessAssessmentViewSet, basename="readiness-assessment"
+)
+router.register("reports", ReportViewSet, basename="report")

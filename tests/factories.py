@@ -106,3 +106,47 @@ class RegisterEntryFactory(factory.django.DjangoModelFactory):
 
     use_case = factory.SubFactory(UseCaseFactory, status="approved")
     next_review_on = factory.Faker("future_date")
+
+
+# metrics
+
+
+class ReadinessAssessmentFactory(factory.django.DjangoModelFactory):
+    """A submitted assessment with every question scored ``score`` (default 3)."""
+
+    class Meta:
+        model = "metrics.ReadinessAssessment"
+
+    class Params:
+        score = 3
+
+    department = factory.SubFactory(DepartmentFactory)
+    year = 2026
+    quarter = 1
+    status = "submitted"
+    answers = factory.LazyAttribute(
+        lambda a: {code: {"score": a.score, "evidence": ""} for code in _question_codes()}
+    )
+    dimension_scores = factory.LazyAttribute(
+        lambda a: {code: float(a.score) for code in _dimension_codes()}
+    )
+    overall = factory.LazyAttribute(lambda a: a.score)
+    submitted_at = factory.LazyFunction(lambda: _now())
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _question_codes():
+    from metrics.readiness import QUESTIONS
+
+    return list(QUESTIONS)
+
+
+def _dimension_codes():
+    from metrics.readiness import DIMENSION_CODES
+
+    return list(DIMENSION_CODES)

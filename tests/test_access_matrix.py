@@ -109,9 +109,7 @@ def world(db):
     }
 
 
-CASES = [
-    pytest.param(name, role, id=f"{name}-{role}") for name in sorted(MATRIX) for role in ROLES
-]
+CASES = [pytest.param(name, role, id=f"{name}-{role}") for name in sorted(MATRIX) for role in ROLES]
 
 
 @pytest.mark.parametrize(("url_name", "role"), CASES)
