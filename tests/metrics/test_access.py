@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "employee", "other_champion", "champion", "reviewer", "coe_admin", "leader"]
 STAFF = {"reviewer": 200, "coe_admin": 200, "leader": 200}
 ANON_PAGE = {"anonymous": 302}  # to the login page
-ANON_API = {"anonymous": 403}
+ANON_API = {"anonymous": 401}
 
 # page (with {assessment} / {report} filled in), then the status each role gets.
 PAGES = [
