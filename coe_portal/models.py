@@ -59,14 +59,14 @@ class AIPlatform(models.Model):
 
     class Status(models.TextChoices):
         APPROVED = "approved", "Approved"
-        UNDER_EVALUATION = "under_evaluation", "Under evaluation"
-        NOT_APPROVED = "not_approved", "Not approved"
+        RESTRICTED = "restricted", "Restricted"  # allowed only with the CoE's conditions
+        PROHIBITED = "prohibited", "Prohibited"
 
     name = models.CharField(max_length=120, unique=True)
     vendor = models.CharField(max_length=120, blank=True)
     description = models.TextField(blank=True)
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.UNDER_EVALUATION, db_index=True
+        max_length=20, choices=Status.choices, default=Status.RESTRICTED, db_index=True
     )
     max_data_sensitivity = models.CharField(
         max_length=20,
@@ -83,8 +83,9 @@ class AIPlatform(models.Model):
         return self.name
 
     def accepts(self, sensitivity: str) -> bool:
-        """True when the platform is approved for data of ``sensitivity``."""
-        return self.status == self.Status.APPROVED and DataSensitivity.rank(
+        """True when the platform may be used (approved or restricted) for data of
+        ``sensitivity``."""
+        return self.status != self.Status.PROHIBITED and DataSensitivity.rank(
             sensitivity
         ) <= DataSensitivity.rank(self.max_data_sensitivity)
 

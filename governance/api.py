@@ -344,6 +344,8 @@ class RegisterViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = RegisterSerializer
     filterset_class = RegisterFilter
+    permission_classes = [IsAuthenticated, HasRole]
+    required_roles = register.REGISTER_READERS
 
     def get_queryset(self):
         return register.register_for(self.request.user).order_by("title", "id")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from coe_portal.roles import Role
 from governance.choices import ConditionStatus, ReviewKind, ReviewStatus, RiskTier
 from governance.models import RegisterEntry, Review, RiskAssessment
 from usecases.choices import LIVE_STATUSES
@@ -26,9 +27,14 @@ SORTS = {
 }
 
 
+# The register is the CoE's and leadership's inventory of AI workloads (issue 4): reviewers,
+# admins and leadership read it; employees follow their own proposals on their pages.
+REGISTER_READERS = (Role.COE_REVIEWER, Role.COE_ADMIN, Role.LEADERSHIP)
+
+
 def register_for(user):
     """Every live (approved, piloting, production) use case ``user`` may see, with what the
-    register shows, in one query."""
+    register shows, in one query. Callers check REGISTER_READERS first."""
     return (
         UseCase.objects.visible_to(user)
         .filter(status__in=LIVE_STATUSES)

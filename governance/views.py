@@ -386,6 +386,7 @@ def go_live(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _register_rows(request):
+    require_role(request.user, register.REGISTER_READERS)
     filterset = RegisterFilter(request.GET or None, queryset=register.register_for(request.user))
     sort = request.GET.get("sort", "title")
     ordering = register.SORTS.get(sort, register.SORTS["title"])

@@ -28,7 +28,6 @@ class Actor(StrEnum):
 
 OWNER = frozenset({Actor.OWNER})
 STAFF = frozenset({Actor.CHAMPION, Actor.COE})
-COE = frozenset({Actor.COE})
 OWNER_OR_COE = frozenset({Actor.OWNER, Actor.COE})
 
 
@@ -62,7 +61,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Status.CHANGES_REQUESTED, Status.SUBMITTED, OWNER, "Resubmit"),
     Transition(Status.APPROVED, Status.IN_PILOT, OWNER_OR_COE, "Start pilot"),
     Transition(Status.APPROVED_WITH_CONDITIONS, Status.IN_PILOT, OWNER_OR_COE, "Start pilot"),
-    Transition(Status.IN_PILOT, Status.IN_PRODUCTION, COE, "Move to production"),
+    # Issue 4: owners move approved work to pilot and production, and retire it.
+    Transition(Status.IN_PILOT, Status.IN_PRODUCTION, OWNER_OR_COE, "Move to production"),
     Transition(Status.IN_PILOT, Status.RETIRED, OWNER_OR_COE, "Retire", needs_note=True),
     Transition(Status.IN_PRODUCTION, Status.RETIRED, OWNER_OR_COE, "Retire", needs_note=True),
     *(Transition(source, Status.WITHDRAWN, OWNER, "Withdraw") for source in OPEN_STATUSES),

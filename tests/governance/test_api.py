@@ -103,15 +103,16 @@ def test_platform_changes_are_for_admins(api, who, code):
 
     platform = AIPlatform.objects.first()
     response = api(who).patch(
-        f"/api/v1/governance/platforms/{platform.pk}/", {"status": "not_approved"}, format="json"
+        f"/api/v1/governance/platforms/{platform.pk}/", {"status": "prohibited"}, format="json"
     )
     assert response.status_code == code
     assert api("employee").get("/api/v1/governance/platforms/").status_code == 200
 
 
-def test_register_hides_confidential_entries_from_other_employees(api, employee, outsider):
+def test_register_api_is_for_reviewers_admins_and_leadership(api, employee, outsider):
     UseCaseFactory(owner=employee, status="approved", confidential=True)
-    assert api("outsider").get("/api/v1/governance/register/").json()["count"] == 0
+    assert api("outsider").get("/api/v1/governance/register/").status_code == 403
+    assert api("employee").get("/api/v1/governance/register/").status_code == 403
     assert api("leader").get("/api/v1/governance/register/").json()["count"] == 1
 
 

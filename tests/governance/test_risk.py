@@ -56,7 +56,7 @@ INTERNAL = AIPlatform(
     name="Own model", vendor="Internal", status="approved", max_data_sensitivity="restricted"
 )
 PENDING = AIPlatform(
-    name="New LLM", vendor="X", status="under_evaluation", max_data_sensitivity="internal"
+    name="New LLM", vendor="X", status="restricted", max_data_sensitivity="internal"
 )
 
 # answers, flags that must be raised, flags that must not
@@ -90,7 +90,7 @@ def test_the_twelve_nist_risks_are_all_there():
 WARNINGS = [
     (APPROVED, "confidential", []),
     (APPROVED, "restricted", ["above Tenant LLM's clearance"]),
-    (PENDING, "internal", ["under evaluation"]),
+    (PENDING, "internal", ["is restricted"]),
     (None, "internal", ["not in the platform catalog"]),
 ]
 
