@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -165,7 +166,7 @@ def change_status(
             use_case.decided_at = now
             fields.append("decided_at")
         use_case.save(update_fields=fields)
-        UseCaseEvent.objects.create(
+        event = UseCaseEvent.objects.create(
             use_case=use_case,
             actor=actor,
             kind=UseCaseEvent.Kind.TRANSITION,
@@ -174,4 +175,14 @@ def change_status(
             note=note,
             data=data or {},
         )
+        # The owner and followers hear of it only once the change is committed: a rolled
+        # back change must not have told anyone.
+        transaction.on_commit(partial(queue_notifications, event.pk))
     return use_case
+
+
+def queue_notifications(event_id: int) -> None:
+    """Hand an event to the notification task (called after commit)."""
+    from usecases.tasks import notify_event
+
+    notify_event.delay(event_id)
