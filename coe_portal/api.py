@@ -3,3 +3,8 @@
 from rest_framework.routers import DefaultRouter
 
 router = DefaultRouter()
+
+# usecases
+from usecases.api import UseCaseViewSet  # noqa: E402
+
+router.register("use-cases", UseCaseViewSet, basename="use-case")

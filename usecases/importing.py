@@ -344,16 +344,25 @@ def import_rows(
         seen = set(
             UseCase.objects.filter(source_ref__in=refs).values_list("source_ref", flat=True)
         )
+        # Rows without a source id count as imported before when a proposal with the same
+        # title already exists in the same department.
+        titles = {row.values["title"] for row in rows if not row.values.get("source_ref")}
+        seen_titles = set(
+            UseCase.objects.filter(title__in=titles).values_list("title", "department_id")
+        )
         new = []
         for index, row in enumerate(rows):
             values = dict(row.values)
+            values["department"] = departments[values["department"].lower()]
             ref = values.get("source_ref") or ""
-            if ref and ref in seen:
+            key = (values["title"], values["department"].pk)
+            if (ref and ref in seen) or (not ref and key in seen_titles):
                 summary.skipped += 1
                 continue
             if ref:
                 seen.add(ref)
-            values["department"] = departments[values["department"].lower()]
+            else:
+                seen_titles.add(key)
             values.setdefault("status", Status.SUBMITTED)
             values["status"] = values["status"] or Status.SUBMITTED
             use_case = UseCase(owner=owners[index % len(owners)], **values)
