@@ -325,7 +325,8 @@ def import_rows(
     """Save every prepared row as a proposal, in one transaction: all or none.
 
     Raises ImportError_ (saving nothing) if any row has errors. Rows whose ``source_ref``
-    was imported before are skipped, so importing a file twice does not duplicate it.
+    is already in the database (or, without one, whose title already exists in the same
+    department) are skipped, so importing a file twice does not duplicate it.
     ``owners`` (optional) are given the proposals in turn; otherwise ``actor`` owns them.
     """
     bad = [row for row in rows if row.errors]
@@ -356,13 +357,11 @@ def import_rows(
             values["department"] = departments[values["department"].lower()]
             ref = values.get("source_ref") or ""
             key = (values["title"], values["department"].pk)
+            # Only rows already in the database are skipped: inventories repeat ids for
+            # different use cases, and those rows are all imported the first time.
             if (ref and ref in seen) or (not ref and key in seen_titles):
                 summary.skipped += 1
                 continue
-            if ref:
-                seen.add(ref)
-            else:
-                seen_titles.add(key)
             values.setdefault("status", Status.SUBMITTED)
             values["status"] = values["status"] or Status.SUBMITTED
             use_case = UseCase(owner=owners[index % len(owners)], **values)
