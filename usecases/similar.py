@@ -59,17 +59,28 @@ def similar_to(user, title: str, problem: str = "", *, exclude_id=None) -> list[
     return _fallback(base, title, words)
 
 
-def _postgres(base, title: str, words: list[str]) -> list[UseCase]:
+def postgres_candidates(base, title: str, words: list[str]):
+    """The ids that either GIN index finds (trigram on title, full text on title +
+    problem), capped before anything is ranked."""
     or_query = " | ".join(words)  # only letters: safe inside to_tsquery
-    candidates = base.extra(
+    return base.extra(
         where=[
             "(usecases_usecase.title %% %s OR "
             f"{TSVECTOR_SQL} @@ to_tsquery('english'::regconfig, %s))"
         ],
         params=[title or words[0], or_query],
-    ).values("pk")[:MAX_CANDIDATES]
+    ).order_by().values("pk")[:MAX_CANDIDATES]
+
+
+def _postgres(base, title: str, words: list[str]) -> list[UseCase]:
+    or_query = " | ".join(words)
+    # Fetched first, not used as a subquery: inside a subquery Django renames the table,
+    # and the raw SQL above would then refer to the outer query's rows.
+    candidate_ids = list(postgres_candidates(base, title, words).values_list("pk", flat=True))
+    if not candidate_ids:
+        return []
     ranked = (
-        UseCase.objects.filter(pk__in=candidates)
+        UseCase.objects.filter(pk__in=candidate_ids)
         .extra(
             select={
                 "similarity_rank": "similarity(usecases_usecase.title, %s) * 2 + "
