@@ -189,6 +189,8 @@ PROPOSALS = [
 
 def seed(stdout) -> None:
     people = {user.username: user for user in User.objects.all()}
+    # The inventory first, so the curated proposals are the newest in Explore.
+    _seed_federal_slice(stdout, people)
     created = 0
     for username, target, answers, endorsers, commenters in PROPOSALS:
         owner = people[username]
@@ -205,7 +207,6 @@ def seed(stdout) -> None:
             engagement.add_comment(use_case.pk, actor=people[author], body=body)
         created += 1
     stdout.write(f"  {created} curated proposals in every state")
-    _seed_federal_slice(stdout, people)
 
 
 def _seed_federal_slice(stdout, people) -> None:

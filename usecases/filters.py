@@ -37,7 +37,9 @@ def search(queryset, text: str):
 class UseCaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_search")
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
-    department = django_filters.ModelChoiceFilter(queryset=Department.objects.all())
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), empty_label="Any department"
+    )
     category = django_filters.ChoiceFilter(choices=Category.choices, empty_label="Any category")
     quadrant = django_filters.ChoiceFilter(choices=Quadrant.choices, empty_label="Any quadrant")
     sort = django_filters.ChoiceFilter(

@@ -26,7 +26,12 @@ def message_for(event: UseCaseEvent) -> str:
 def recipients_for(event: UseCaseEvent) -> list[User]:
     """The owner and followers, except the person who acted, who may still see it."""
     use_case = event.use_case
-    ids = set(Follow.objects.filter(use_case=use_case).values_list("user_id", flat=True))
+    # Followers from before the event: someone who follows later does not hear of the past.
+    ids = set(
+        Follow.objects.filter(use_case=use_case, created_at__lte=event.created_at).values_list(
+            "user_id", flat=True
+        )
+    )
     ids.add(use_case.owner_id)
     ids.discard(event.actor_id)
     people = []

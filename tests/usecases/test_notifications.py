@@ -85,7 +85,7 @@ def test_notification_list_shows_only_mine_and_marks_read(
     client.force_login(colleague)
     response = client.get(reverse("usecases:notification_list"))
     assert response.content.count(b'class="notification unread"') == 1
-    assert b'class="bell-count">1<' in response.content
+    assert b'class="bell-count">1<span' in response.content
     client.post(reverse("usecases:notification_read"))
     assert not Notification.objects.filter(recipient=colleague, read_at__isnull=True).exists()
     assert Notification.objects.filter(recipient=employee, read_at__isnull=True).exists()
