@@ -172,7 +172,10 @@ class UseCaseViewSet(
         request=None,
         responses=inline_serializer(
             "EndorsementState",
-            {"endorsed": serializers.BooleanField(), "endorsement_count": serializers.IntegerField()},
+            {
+                "endorsed": serializers.BooleanField(),
+                "endorsement_count": serializers.IntegerField(),
+            },
         ),
     )
     @action(detail=True, methods=["post", "delete"])

@@ -88,7 +88,11 @@ def mark_duplicate(use_case_id: int, original_id: int, *, actor, note: str = "")
         data = {"duplicate": duplicate.pk, "original": original.pk}
         data |= {"endorsements_moved": moved_endorsements, "followers_moved": moved_follows}
         UseCaseEvent.objects.create(
-            use_case=duplicate, actor=actor, kind=UseCaseEvent.Kind.DUPLICATE, note=reason, data=data
+            use_case=duplicate,
+            actor=actor,
+            kind=UseCaseEvent.Kind.DUPLICATE,
+            note=reason,
+            data=data,
         )
         UseCaseEvent.objects.create(
             use_case=original,

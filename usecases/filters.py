@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import django_filters
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 
 from coe_portal.models import Department
 from usecases.choices import Category, Quadrant, Status
@@ -25,10 +26,12 @@ def search(queryset, text: str):
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        return queryset.extra(
-            where=[f"{TSVECTOR_SQL} @@ websearch_to_tsquery('english'::regconfig, %s)"],
-            params=[text],
+        matches = RawSQL(  # noqa: S611 (constant SQL; the search text is a parameter)
+            f"{TSVECTOR_SQL} @@ websearch_to_tsquery('english'::regconfig, %s)",
+            [text],
+            output_field=BooleanField(),
         )
+        return queryset.filter(matches)
     for word in text.split()[:6]:
         queryset = queryset.filter(Q(title__icontains=word) | Q(problem__icontains=word))
     return queryset

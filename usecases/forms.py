@@ -123,7 +123,9 @@ class UseCaseForm(forms.ModelForm):
         return title
 
     def answers(self) -> dict:
-        return {name: self.cleaned_data[name] for name in ANSWER_FIELDS if name in self.cleaned_data}
+        return {
+            name: self.cleaned_data[name] for name in ANSWER_FIELDS if name in self.cleaned_data
+        }
 
 
 class TransitionForm(forms.Form):

@@ -175,7 +175,9 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
                 + ".",
             )
             return redirect("usecases:usecase_list")
-    shown_fields = [n for n in importing.IMPORT_FIELDS if n in mapping.columns or n in mapping.defaults]
+    shown_fields = [
+        n for n in importing.IMPORT_FIELDS if n in mapping.columns or n in mapping.defaults
+    ]
     return render(
         request,
         "usecases/import_preview.html",

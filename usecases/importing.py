@@ -78,7 +78,7 @@ MAX_LENGTHS = {
 MAX_LENGTHS["department"] = Department._meta.get_field("name").max_length
 
 
-class ImportError_(Exception):  # noqa: N801 (the builtin name is taken)
+class ImportError_(Exception):  # the builtin name is taken
     """The file cannot be imported; the message says why."""
 
 
@@ -276,7 +276,9 @@ def _convert(name: str, text: str, mapping: Mapping):
 def prepare(table: Table, mapping: Mapping) -> list[PreparedRow]:
     """Every row as field values plus its errors (line numbers as a spreadsheet counts)."""
     prepared = []
-    fields = [name for name in IMPORT_FIELDS if mapping.columns.get(name) or name in mapping.defaults]
+    fields = [
+        name for name in IMPORT_FIELDS if mapping.columns.get(name) or name in mapping.defaults
+    ]
     for index, row in enumerate(table.rows, start=2):
         values, errors = {}, []
         for name in fields:
@@ -319,9 +321,7 @@ def _departments(names: set[str]) -> tuple[dict[str, Department], int]:
     return existing, created
 
 
-def import_rows(
-    rows: list[PreparedRow], *, actor, source_name: str, owners=None
-) -> ImportSummary:
+def import_rows(rows: list[PreparedRow], *, actor, source_name: str, owners=None) -> ImportSummary:
     """Save every prepared row as a proposal, in one transaction: all or none.
 
     Raises ImportError_ (saving nothing) if any row has errors. Rows whose ``source_ref``
@@ -342,9 +342,7 @@ def import_rows(
             {row.values["department"] for row in rows}
         )
         refs = {row.values.get("source_ref") for row in rows} - {"", None}
-        seen = set(
-            UseCase.objects.filter(source_ref__in=refs).values_list("source_ref", flat=True)
-        )
+        seen = set(UseCase.objects.filter(source_ref__in=refs).values_list("source_ref", flat=True))
         # Rows without a source id count as imported before when a proposal with the same
         # title already exists in the same department.
         titles = {row.values["title"] for row in rows if not row.values.get("source_ref")}

@@ -130,9 +130,6 @@ class UseCase(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("usecases:usecase_detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         """Scores follow the answers: they are recomputed on every save (scoring.py)."""
         from usecases.scoring import apply_scores
@@ -147,6 +144,9 @@ class UseCase(models.Model):
                 "quadrant",
             }
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("usecases:usecase_detail", args=[self.pk])
 
     # Answers a proposal needs before it can be submitted: (field, what the form calls it).
     REQUIRED_FOR_SUBMISSION = (

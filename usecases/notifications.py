@@ -47,9 +47,7 @@ def notify_event(event_id: int) -> int:
     Safe to run twice: a notification is unique per (event, person), and each email is
     claimed by a conditional update of ``emailed_at`` before it is sent.
     """
-    event = (
-        UseCaseEvent.objects.select_related("use_case", "actor").filter(pk=event_id).first()
-    )
+    event = UseCaseEvent.objects.select_related("use_case", "actor").filter(pk=event_id).first()
     if event is None:
         return 0
     message = message_for(event)

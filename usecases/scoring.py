@@ -5,19 +5,19 @@ are the tables below: change a number here and every proposal is rescored on its
 (``UseCase.save`` calls ``apply_scores``; the importer calls it for each row).
 
 Value (what it is worth), 100 points:
-    reach              up to 30  people it reaches: 1–9 → 6, 10–49 → 12, 50–249 → 18,
-                                 250–999 → 24, 1000+ → 30
-    hours saved/month  up to 30  1–19 → 6, 20–79 → 12, 80–199 → 18, 200–499 → 24, 500+ → 30
-    annual value       up to 30  1–9,999 → 6, 10k → 12, 50k → 18, 250k → 24, 1M+ → 30
+    reach              up to 30  people it reaches: 1-9 → 6, 10-49 → 12, 50-249 → 18,
+                                 250-999 → 24, 1000+ → 30
+    hours saved/month  up to 30  1-19 → 6, 20-79 → 12, 80-199 → 18, 200-499 → 24, 500+ → 30
+    annual value       up to 30  1-9,999 → 6, 10k → 12, 50k → 18, 250k → 24, 1M+ → 30
     success measure    10        a success measure is written down
 
 Feasibility (how likely it is to work soon), 100 points:
     effort             up to 35  S 35, M 25, L 12, XL 0
-    data readiness     up to 30  (readiness − 1) × 7.5
+    data readiness     up to 30  (readiness - 1) x 7.5
     data sensitivity   up to 15  public 15, internal 10, confidential 5, restricted 0
     platform           up to 10  an approved platform 10, another named platform 4
     team roles         up to 10  2 points per role the team already has
-    risk flags         −5 each   personal data, customer-facing, decisions about people,
+    risk flags         -5 each   personal data, customer-facing, decisions about people,
                                  regulated domain (never below 0)
 
 Quadrant: value ≥ 50 and feasibility ≥ 50 → quick win; value ≥ 50 → strategic bet;
@@ -69,7 +69,7 @@ def _stepped(amount, steps) -> int:
 
 
 def value_score(use_case) -> int:
-    """0–100: reach, hours saved, annual value and a success measure (see module doc)."""
+    """0-100: reach, hours saved, annual value and a success measure (see module doc)."""
     points = (
         _stepped(use_case.reach, REACH_STEPS)
         + _stepped(use_case.hours_saved_per_month, HOURS_STEPS)
@@ -81,7 +81,7 @@ def value_score(use_case) -> int:
 
 
 def feasibility_score(use_case) -> int:
-    """0–100: effort, data readiness and sensitivity, platform, team, risk (see module doc)."""
+    """0-100: effort, data readiness and sensitivity, platform, team, risk (see module doc)."""
     points = float(EFFORT_POINTS.get(use_case.effort or "", 0))
     if use_case.data_readiness:
         points += (int(use_case.data_readiness) - 1) * READINESS_POINTS_PER_LEVEL

@@ -182,7 +182,7 @@ def usecase_validate(request: HttpRequest) -> HttpResponse:
     if name not in form.fields:
         return HttpResponse("")
     form.is_valid()
-    errors = [] if name not in form.errors else form.errors[name]
+    errors = form.errors.get(name, [])
     if name == "department" and "department" not in request.POST:
         errors = []
     hint = ""
@@ -268,7 +268,9 @@ def usecase_transition(request: HttpRequest, pk: int) -> HttpResponse:
     except TransitionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"The proposal is now {Status(form.cleaned_data['target']).label.lower()}.")
+        messages.success(
+            request, f"The proposal is now {Status(form.cleaned_data['target']).label.lower()}."
+        )
     return redirect(use_case)
 
 
@@ -296,7 +298,9 @@ def usecase_endorse(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def usecase_follow(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = get_use_case_for_user(request.user, pk)
-    engagement.set_following(use_case.pk, actor=request.user, follow=request.POST.get("follow") == "1")
+    engagement.set_following(
+        use_case.pk, actor=request.user, follow=request.POST.get("follow") == "1"
+    )
     if _partial(request):
         return render(
             request,
@@ -344,7 +348,9 @@ def usecase_mark_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = get_use_case_for_user(request.user, pk)
     if not may_mark_duplicate(request.user, use_case):
         raise PermissionDenied("Only CoE staff or the department's champion may do this.")
-    form = MarkDuplicateForm(request.POST or None, initial={"original": request.GET.get("original")})
+    form = MarkDuplicateForm(
+        request.POST or None, initial={"original": request.GET.get("original")}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             mark_duplicate(
@@ -356,7 +362,9 @@ def usecase_mark_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
         except TransitionError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Marked as a duplicate; its endorsements and followers moved.")
+            messages.success(
+                request, "Marked as a duplicate; its endorsements and followers moved."
+            )
             return redirect(use_case)
     candidates = similar_to(request.user, use_case.title, use_case.problem, exclude_id=use_case.pk)
     return render(
@@ -392,5 +400,3 @@ def notification_open(request: HttpRequest, notification_pk: int) -> HttpRespons
     notification = get_object_or_404(Notification, pk=notification_pk, recipient=request.user)
     mark_read(request.user, [notification.pk])
     return redirect(notification.use_case)
-
-

@@ -7,7 +7,9 @@ from playwright.sync_api import expect
 TITLE = "Suggested replies for support tickets in Finance"
 
 
-def test_employee_proposes_saves_a_draft_submits_and_finds_it(demo, page, live_server, login, screenshot):
+def test_employee_proposes_saves_a_draft_submits_and_finds_it(
+    demo, page, live_server, login, screenshot
+):
     login(page, "employee")
     page.get_by_role("link", name="Propose", exact=True).click()
     expect(page.get_by_role("heading", name="Propose a use case")).to_be_visible()
@@ -15,7 +17,9 @@ def test_employee_proposes_saves_a_draft_submits_and_finds_it(demo, page, live_s
     # Typing the title brings up the similar proposal a colleague already made.
     page.locator("#id_title").press_sequentially(TITLE, delay=10)
     similar = page.locator("#similar-results")
-    expect(similar.get_by_role("link", name="Suggested replies for customer support tickets")).to_be_visible()
+    expect(
+        similar.get_by_role("link", name="Suggested replies for customer support tickets")
+    ).to_be_visible()
     page.locator("#id_problem").fill(
         "Finance answers the same supplier payment questions by email every day."
     )
@@ -33,7 +37,9 @@ def test_employee_proposes_saves_a_draft_submits_and_finds_it(demo, page, live_s
         "Finance answers the same supplier payment questions by email every day."
     )
 
-    page.locator("#id_solution").fill("Draft a reply from past answers; a person checks and sends it.")
+    page.locator("#id_solution").fill(
+        "Draft a reply from past answers; a person checks and sends it."
+    )
     page.locator("#id_category").select_option("customer_support")
     page.locator("#id_business_sponsor").fill("Head of Finance Operations")
     page.locator("#id_intended_users").fill("Accounts payable team")
@@ -65,14 +71,18 @@ def test_explore_filters_keep_the_url_and_back_works(demo, page, live_server, lo
     expect(page.get_by_role("heading", name="Explore proposals")).to_be_visible()
     screenshot(page, "intake-explore")
     page.locator("#id_sort").select_option("endorsed")
-    expect(page).to_have_url(f"{live_server.url}/proposals/?q=&department=&category=&quadrant=&sort=endorsed")
+    expect(page).to_have_url(
+        f"{live_server.url}/proposals/?q=&department=&category=&quadrant=&sort=endorsed"
+    )
     first = page.locator("#results tbody tr").first
     expect(first).to_contain_text("Code review assistant")
     page.locator("#id_q").fill("translation")
     page.wait_for_url("**q=translation**")
     expect(page.locator("#results")).to_contain_text("Translat")
     page.go_back()
-    expect(page).to_have_url(f"{live_server.url}/proposals/?q=&department=&category=&quadrant=&sort=endorsed")
+    expect(page).to_have_url(
+        f"{live_server.url}/proposals/?q=&department=&category=&quadrant=&sort=endorsed"
+    )
 
 
 def test_endorse_in_place(demo, page, live_server, login, screenshot):

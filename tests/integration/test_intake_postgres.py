@@ -19,7 +19,10 @@ from usecases.models import Follow, Notification, UseCase
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NEIGHBOURS = [
-    ("Summarise supplier contracts and renewal dates", "Legal reads supplier contracts to find renewal terms."),
+    (
+        "Summarise supplier contracts and renewal dates",
+        "Legal reads supplier contracts to find renewal terms.",
+    ),
     ("Chatbot for HR policy questions", "Employees ask HR the same policy questions."),
     ("Forecast warehouse demand", "Planners guess demand for the next quarter."),
     ("Translate product manuals", "Manuals must be translated into nine languages."),
@@ -45,7 +48,9 @@ def test_indexes_exist():
 
 
 def test_similar_finds_the_right_neighbour_and_hides_confidential(corpus, employee):
-    results = similar.similar_to(employee, "Summarize supplier contract", "renewal terms in contracts")
+    results = similar.similar_to(
+        employee, "Summarize supplier contract", "renewal terms in contracts"
+    )
     assert results[0].title == "Summarise supplier contracts and renewal dates"
     assert all("secretly" not in uc.title for uc in results)
 
@@ -53,19 +58,23 @@ def test_similar_finds_the_right_neighbour_and_hides_confidential(corpus, employ
 def _fill_to_100k(template: UseCase) -> None:
     """100,000 more visible proposals, made in SQL from one template row."""
     columns = [
-        f.column for f in UseCase._meta.concrete_fields if f.column not in ("id", "title", "problem")
+        f.column
+        for f in UseCase._meta.concrete_fields
+        if f.column not in ("id", "title", "problem")
     ]
     column_list = ", ".join(columns)
     with connection.cursor() as cursor:
+        insert = f"INSERT INTO usecases_usecase (title, problem, {column_list}) "
         cursor.execute(
-            f"""
-            INSERT INTO usecases_usecase (title, problem, {column_list})
+            insert  # noqa: S608 (the model's own column names, no input)
+            + """
             SELECT (ARRAY['Automate','Draft','Classify','Translate','Search','Forecast','Review',
                           'Route'])[1 + g %% 8] || ' ' ||
                    (ARRAY['invoices','tickets','emails','policies','claims','orders','logs',
                           'timesheets','requests','surveys'])[1 + (g / 8) %% 10] || ' ' || md5(g::text),
-                   'Teams spend hours on ' || md5((g * 7)::text),
-                   {column_list}
+                   'Teams spend hours on ' || md5((g * 7)::text), """
+            + column_list
+            + """
             FROM usecases_usecase, generate_series(1, 100000) AS g
             WHERE id = %s
             """,

@@ -31,7 +31,9 @@ def test_list_uses_visible_to_and_filters(api, employee, outsider):
     assert titles == {"Open one", "Approved one"}
     filtered = api.get(URL, {"status": "approved"}).json()["results"]
     assert [row["title"] for row in filtered] == ["Approved one"]
-    assert [r["title"] for r in api.get(URL, {"category": "other"}).json()["results"]] == ["Open one"]
+    assert [r["title"] for r in api.get(URL, {"category": "other"}).json()["results"]] == [
+        "Open one"
+    ]
 
 
 def test_invisible_detail_is_404(api, employee, outsider):
@@ -42,7 +44,9 @@ def test_invisible_detail_is_404(api, employee, outsider):
 
 def test_create_update_and_submit(api, employee):
     api.force_authenticate(employee)
-    response = api.post(URL, {"title": "An API draft idea", "team_roles": ["llm-engineer"]}, format="json")
+    response = api.post(
+        URL, {"title": "An API draft idea", "team_roles": ["llm-engineer"]}, format="json"
+    )
     assert response.status_code == 201, response.content
     pk = response.json()["id"]
     use_case = UseCase.objects.get(pk=pk)
@@ -68,7 +72,9 @@ def test_create_update_and_submit(api, employee):
 def test_others_cannot_update(api, employee, colleague):
     use_case = UseCaseFactory(owner=employee, status="submitted")
     api.force_authenticate(colleague)
-    assert api.patch(f"{URL}{use_case.pk}/", {"title": "Mine now"}, format="json").status_code == 403
+    assert (
+        api.patch(f"{URL}{use_case.pk}/", {"title": "Mine now"}, format="json").status_code == 403
+    )
 
 
 def test_reviewer_lifecycle_and_transitions_list(api, employee, reviewer):
@@ -83,9 +89,15 @@ def test_reviewer_lifecycle_and_transitions_list(api, employee, reviewer):
 def test_comments_and_endorsements(api, employee, colleague):
     use_case = UseCaseFactory(owner=employee, status="submitted")
     api.force_authenticate(colleague)
-    assert api.post(f"{URL}{use_case.pk}/comments/", {"body": "Yes please"}, format="json").status_code == 201
+    assert (
+        api.post(f"{URL}{use_case.pk}/comments/", {"body": "Yes please"}, format="json").status_code
+        == 201
+    )
     assert [c["body"] for c in api.get(f"{URL}{use_case.pk}/comments/").json()] == ["Yes please"]
-    assert api.post(f"{URL}{use_case.pk}/endorsement/").json() == {"endorsed": True, "endorsement_count": 1}
+    assert api.post(f"{URL}{use_case.pk}/endorsement/").json() == {
+        "endorsed": True,
+        "endorsement_count": 1,
+    }
     # Endorsing twice keeps one endorsement.
     assert api.post(f"{URL}{use_case.pk}/endorsement/").json()["endorsement_count"] == 1
     assert Endorsement.objects.count() == 1
@@ -108,7 +120,11 @@ def test_schema_documents_the_endpoints(api, employee):
     response = api.get("/api/v1/schema/")
     assert response.status_code == 200
     text = response.content.decode()
-    for path in ("/api/v1/use-cases/", "/api/v1/use-cases/{id}/transition/", "/api/v1/use-cases/{id}/comments/"):
+    for path in (
+        "/api/v1/use-cases/",
+        "/api/v1/use-cases/{id}/transition/",
+        "/api/v1/use-cases/{id}/comments/",
+    ):
         assert path in text
 
 

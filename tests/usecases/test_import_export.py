@@ -18,7 +18,9 @@ from usecases.models import ImportMapping, UseCase, UseCaseEvent
 
 pytestmark = pytest.mark.django_db
 
-FEDERAL = Path("/work/shared/data/federal-ai-inventory-2025/2025_individually_reported_AI_use_cases.csv")
+FEDERAL = Path(
+    "/work/shared/data/federal-ai-inventory-2025/2025_individually_reported_AI_use_cases.csv"
+)
 SIMPLE = importing.Mapping("simple", {"title": "Name", "department": "Team", "reach": "Users"})
 GOOD = "Name,Team,Users\nCafé menu assistant,Finance,12\nSupplier Q&A,Legal,\n"
 
@@ -82,7 +84,9 @@ def test_reimport_skips_rows_seen_before(coe_admin):
 @pytest.mark.skipif(not FEDERAL.exists(), reason="the shared federal inventory is not here")
 def test_the_real_federal_inventory_imports_quickly(coe_admin):
     started = time.monotonic()
-    call_command("import_use_cases", str(FEDERAL), "--owner", coe_admin.username, stdout=io.StringIO())
+    call_command(
+        "import_use_cases", str(FEDERAL), "--owner", coe_admin.username, stdout=io.StringIO()
+    )
     elapsed = time.monotonic() - started
     assert UseCase.objects.count() == 3611
     assert elapsed < 30
@@ -90,7 +94,9 @@ def test_the_real_federal_inventory_imports_quickly(coe_admin):
     deployed = UseCase.objects.filter(status="in_production").count()
     assert deployed > 900
     # Importing again adds nothing.
-    call_command("import_use_cases", str(FEDERAL), "--owner", coe_admin.username, stdout=io.StringIO())
+    call_command(
+        "import_use_cases", str(FEDERAL), "--owner", coe_admin.username, stdout=io.StringIO()
+    )
     assert UseCase.objects.count() == 3611
 
 
@@ -98,7 +104,9 @@ def test_command_reports_bad_files(tmp_path, coe_admin):
     path = tmp_path / "bad.csv"
     path.write_bytes(b"Other,Columns\n1,2\n")
     with pytest.raises(CommandError):
-        call_command("import_use_cases", str(path), "--owner", coe_admin.username, stdout=io.StringIO())
+        call_command(
+            "import_use_cases", str(path), "--owner", coe_admin.username, stdout=io.StringIO()
+        )
 
 
 class TestBrowserImport:
@@ -118,7 +126,8 @@ class TestBrowserImport:
         page = client.get(map_url).content.decode()
         assert "windows-1252" in page
         response = client.post(
-            map_url, {"title": "Name", "department": "Team", "reach": "Users", "save_as": "Team list"}
+            map_url,
+            {"title": "Name", "department": "Team", "reach": "Users", "save_as": "Team list"},
         )
         assert response.status_code == 302
         assert ImportMapping.objects.get(name="Team list").columns["reach"] == "Users"
@@ -133,8 +142,12 @@ class TestBrowserImport:
         settings.MEDIA_ROOT = tmp_path
         client.force_login(coe_admin)
         raw = (GOOD + "Bad,Finance,lots\n").encode()
-        response = client.post(reverse("usecases:usecase_import"), {"file": SimpleUploadedFile("t.csv", raw)})
-        response = client.post(response["Location"], {"title": "Name", "department": "Team", "reach": "Users"})
+        response = client.post(
+            reverse("usecases:usecase_import"), {"file": SimpleUploadedFile("t.csv", raw)}
+        )
+        response = client.post(
+            response["Location"], {"title": "Name", "department": "Team", "reach": "Users"}
+        )
         preview_url = response["Location"]
         page = client.get(preview_url).content.decode()
         assert "Line 4" in page and "is not a number" in page
@@ -143,17 +156,30 @@ class TestBrowserImport:
 
     def test_saved_federal_mapping_is_offered(self, client, coe_admin):
         client.force_login(coe_admin)
-        assert "US federal AI use-case inventory 2025" in client.get(reverse("usecases:usecase_import")).content.decode()
+        assert (
+            "US federal AI use-case inventory 2025"
+            in client.get(reverse("usecases:usecase_import")).content.decode()
+        )
 
     def test_bad_token_is_404(self, client, coe_admin):
         client.force_login(coe_admin)
         assert client.get("/proposals/import/..%2F..%2Fetc/map/").status_code == 404
-        assert client.get(reverse("usecases:usecase_import_map", args=["not-a-uuid"])).status_code == 404
+        assert (
+            client.get(reverse("usecases:usecase_import_map", args=["not-a-uuid"])).status_code
+            == 404
+        )
 
 
 @pytest.mark.parametrize(
     ("cell", "written"),
-    [("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("+1", "'+1"), ("-2", "'-2"), ("@SUM", "'@SUM"), ("plain", "plain"), (3, "3")],
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("+1", "'+1"),
+        ("-2", "'-2"),
+        ("@SUM", "'@SUM"),
+        ("plain", "plain"),
+        (3, "3"),
+    ],
 )
 def test_export_neutralises_formulas(cell, written):
     assert neutralise(cell) == written

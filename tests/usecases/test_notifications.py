@@ -38,7 +38,9 @@ def test_status_change_notifies_owner_and_followers_once_after_commit(
     assert "in triage" in mail.outbox[0].body
 
 
-def test_running_the_task_twice_sends_nothing_more(proposal, reviewer, django_capture_on_commit_callbacks):
+def test_running_the_task_twice_sends_nothing_more(
+    proposal, reviewer, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         change_status(proposal.pk, Status.TRIAGE, actor=reviewer)
     event = UseCaseEvent.objects.get(use_case=proposal, to_status=Status.TRIAGE)
@@ -91,10 +93,14 @@ def test_notification_list_shows_only_mine_and_marks_read(
     assert Notification.objects.filter(recipient=employee, read_at__isnull=True).exists()
 
 
-def test_opening_someone_elses_notification_is_404(client, proposal, reviewer, django_capture_on_commit_callbacks):
+def test_opening_someone_elses_notification_is_404(
+    client, proposal, reviewer, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         change_status(proposal.pk, Status.TRIAGE, actor=reviewer)
     stranger = UserFactory()
     client.force_login(stranger)
     notification = Notification.objects.first()
-    assert client.get(reverse("usecases:notification_open", args=[notification.pk])).status_code == 404
+    assert (
+        client.get(reverse("usecases:notification_open", args=[notification.pk])).status_code == 404
+    )

@@ -62,7 +62,13 @@ def test_employee_never_sees_others_draft_or_confidential(client, employee, prop
 
 @pytest.mark.parametrize(
     ("who", "sees_secret"),
-    [("employee", False), ("champion", False), ("reviewer", True), ("leader", True), ("outsider", True)],
+    [
+        ("employee", False),
+        ("champion", False),
+        ("reviewer", True),
+        ("leader", True),
+        ("outsider", True),
+    ],
 )
 def test_confidential_in_explore_by_role(client, proposals, who, sees_secret, request):
     client.force_login(request.getfixturevalue(who))
@@ -88,7 +94,9 @@ def test_others_draft_is_404_even_for_staff(client, proposals, reviewer):
 
 def test_explore_filters_and_sorts(client, employee, other_department):
     low = UseCaseFactory(status="submitted", title="Low value", reach=1, category="other")
-    high = UseCaseFactory(status="submitted", title="High value", reach=5000, category="summarisation")
+    high = UseCaseFactory(
+        status="submitted", title="High value", reach=5000, category="summarisation"
+    )
     UseCase.objects.filter(pk=low.pk).update(endorsement_count=9)
     client.force_login(employee)
     url = reverse("usecases:usecase_list")
@@ -103,7 +111,9 @@ def test_explore_filters_and_sorts(client, employee, other_department):
 
 def test_explore_htmx_returns_only_the_results(client, employee, proposals):
     client.force_login(employee)
-    response = client.get(reverse("usecases:usecase_list"), {"q": "Zebra"}, headers={"HX-Request": "true"})
+    response = client.get(
+        reverse("usecases:usecase_list"), {"q": "Zebra"}, headers={"HX-Request": "true"}
+    )
     assert b'id="results"' in response.content
     assert b"<html" not in response.content
 
@@ -114,7 +124,9 @@ def _rows(n, owner, **kwargs):
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_explore_query_count_is_flat(client, employee, outsider, rows, django_assert_max_num_queries):
+def test_explore_query_count_is_flat(
+    client, employee, outsider, rows, django_assert_max_num_queries
+):
     _rows(rows, outsider)
     client.force_login(employee)
     with django_assert_max_num_queries(9):
@@ -131,7 +143,9 @@ def test_my_proposals_query_count_is_flat(client, employee, rows, django_assert_
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_proposal_page_query_count_is_flat(client, employee, colleague, rows, django_assert_max_num_queries):
+def test_proposal_page_query_count_is_flat(
+    client, employee, colleague, rows, django_assert_max_num_queries
+):
     use_case = UseCaseFactory(owner=employee, status="submitted")
     from usecases import engagement
 
@@ -174,11 +188,18 @@ def test_save_draft_with_few_answers_then_come_back(client, employee, department
     assert client.get(reverse("usecases:usecase_edit", args=[use_case.pk])).status_code == 200
 
 
-def test_submit_with_missing_answers_keeps_everything_and_says_what_is_missing(client, employee, department):
+def test_submit_with_missing_answers_keeps_everything_and_says_what_is_missing(
+    client, employee, department
+):
     client.force_login(employee)
     response = client.post(
         reverse("usecases:usecase_create"),
-        {"title": "Half an idea", "problem": "Typed with care.", "department": department.pk, "action": "submit"},
+        {
+            "title": "Half an idea",
+            "problem": "Typed with care.",
+            "department": department.pk,
+            "action": "submit",
+        },
     )
     assert response.status_code == 200
     text = response.content.decode()
@@ -192,7 +213,12 @@ def test_complete_proposal_submits(client, employee, department):
     client.force_login(employee)
     response = client.post(
         reverse("usecases:usecase_create"),
-        {**FULL_ANSWERS, "department": department.pk, "team_roles": ["data-steward"], "action": "submit"},
+        {
+            **FULL_ANSWERS,
+            "department": department.pk,
+            "team_roles": ["data-steward"],
+            "action": "submit",
+        },
     )
     use_case = UseCase.objects.get(title=FULL_ANSWERS["title"])
     assert response.status_code == 302
@@ -206,14 +232,21 @@ def test_stale_edit_is_refused(client, employee):
     use_case = UseCaseFactory(owner=employee)
     client.force_login(employee)
     url = reverse("usecases:usecase_edit", args=[use_case.pk])
-    data = {**FULL_ANSWERS, "department": use_case.department_id, "version": use_case.version, "action": "save"}
+    data = {
+        **FULL_ANSWERS,
+        "department": use_case.department_id,
+        "version": use_case.version,
+        "action": "save",
+    }
     assert client.post(url, data).status_code == 302
     response = client.post(url, {**data, "title": "Older copy"})
     assert response.status_code == 200
     assert "changed since you opened it" in response.content.decode()
 
 
-@pytest.mark.parametrize(("status", "code"), [("draft", 200), ("changes_requested", 200), ("submitted", 403)])
+@pytest.mark.parametrize(
+    ("status", "code"), [("draft", 200), ("changes_requested", 200), ("submitted", 403)]
+)
 def test_owner_edits_drafts_only(client, employee, status, code):
     use_case = UseCaseFactory(owner=employee, status=status)
     client.force_login(employee)
@@ -230,18 +263,30 @@ def test_others_cannot_edit(client, employee, colleague, reviewer):
 def test_inline_validation_returns_the_fields_messages(client, employee):
     client.force_login(employee)
     url = reverse("usecases:usecase_validate")
-    assert "at least 5 characters" in client.post(url, {"_field": "title", "title": "ab"}).content.decode()
-    assert client.post(url, {"_field": "title", "title": "A fine title"}).content.decode().strip() == ""
-    assert "Needed before you submit" in client.post(url, {"_field": "problem", "problem": ""}).content.decode()
+    assert (
+        "at least 5 characters"
+        in client.post(url, {"_field": "title", "title": "ab"}).content.decode()
+    )
+    assert (
+        client.post(url, {"_field": "title", "title": "A fine title"}).content.decode().strip()
+        == ""
+    )
+    assert (
+        "Needed before you submit"
+        in client.post(url, {"_field": "problem", "problem": ""}).content.decode()
+    )
     assert "whole number" in client.post(url, {"_field": "reach", "reach": "lots"}).content.decode()
 
 
 def test_similar_excludes_the_current_proposal(client, employee, outsider):
     mine = UseCaseFactory(owner=employee, title="Translate product manuals")
-    other = UseCaseFactory(owner=outsider, status="submitted", title="Translate product manuals for export")
+    other = UseCaseFactory(
+        owner=outsider, status="submitted", title="Translate product manuals for export"
+    )
     client.force_login(employee)
     text = client.get(
-        reverse("usecases:usecase_similar"), {"title": "Translate product manuals", "exclude": mine.pk}
+        reverse("usecases:usecase_similar"),
+        {"title": "Translate product manuals", "exclude": mine.pk},
     ).content.decode()
     assert other.get_absolute_url() in text
     assert mine.get_absolute_url() not in text
@@ -269,7 +314,10 @@ def test_owner_cannot_endorse_own(client, employee):
 def test_withdraw_through_the_page_with_stale_detection(client, employee, reviewer):
     use_case = UseCaseFactory(owner=employee, status="submitted")
     client.force_login(reviewer)
-    client.post(reverse("usecases:usecase_transition", args=[use_case.pk]), {"target": "triage", "expected_status": "submitted"})
+    client.post(
+        reverse("usecases:usecase_transition", args=[use_case.pk]),
+        {"target": "triage", "expected_status": "submitted"},
+    )
     client.force_login(employee)
     response = client.post(
         reverse("usecases:usecase_transition", args=[use_case.pk]),
@@ -279,7 +327,10 @@ def test_withdraw_through_the_page_with_stale_detection(client, employee, review
     assert "someone changed it" in response.content.decode()
     use_case.refresh_from_db()
     assert use_case.status == "triage"
-    client.post(reverse("usecases:usecase_transition", args=[use_case.pk]), {"target": "withdrawn", "expected_status": "triage"})
+    client.post(
+        reverse("usecases:usecase_transition", args=[use_case.pk]),
+        {"target": "withdrawn", "expected_status": "triage"},
+    )
     use_case.refresh_from_db()
     assert use_case.status == "withdrawn"
 

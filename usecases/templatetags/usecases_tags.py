@@ -29,7 +29,9 @@ def _person_counts(request) -> dict:
             User.objects.filter(pk=user.pk)
             .annotate(
                 drafts=Count("use_cases", filter=Q(**{mine: Status.DRAFT})),
-                open=Count("use_cases", filter=Q(**{f"{mine}__in": OPEN_STATUSES - {Status.DRAFT}})),
+                open=Count(
+                    "use_cases", filter=Q(**{f"{mine}__in": OPEN_STATUSES - {Status.DRAFT}})
+                ),
                 live=Count("use_cases", filter=Q(**{f"{mine}__in": LIVE_STATUSES})),
                 changes=Count("use_cases", filter=Q(**{mine: Status.CHANGES_REQUESTED})),
                 unread=Coalesce(Subquery(unread), 0),
