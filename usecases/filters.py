@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
@@ -39,7 +40,9 @@ def search(queryset, text: str):
 
 class UseCaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_search")
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, widget=forms.CheckboxSelectMultiple
+    )
     department = django_filters.ModelChoiceFilter(
         queryset=Department.objects.all(), empty_label="Any department"
     )

@@ -94,3 +94,15 @@ def test_endorse_in_place(demo, page, live_server, login, screenshot):
     expect(page.locator("#endorsement-count")).to_have_text("3 endorsements")
     expect(page.get_by_role("button", name="Endorsed ✓ (take back)")).to_be_visible()
     screenshot(page, "intake-endorsed")
+
+
+def test_reviewer_requests_changes_with_a_note(demo, page, live_server, login, screenshot):
+    login(page, "reviewer")
+    page.goto(f"{live_server.url}/proposals/?q=Suggested+replies")
+    page.get_by_role("link", name="Suggested replies for customer support tickets").click()
+    expect(page.get_by_role("heading", name="Actions")).to_be_visible()
+    screenshot(page, "intake-proposal-reviewer")
+    page.get_by_label("Note for “Request changes” (required)").fill("Add the data retention plan.")
+    page.get_by_role("button", name="Request changes").click()
+    expect(page.get_by_text("The proposal is now changes requested.")).to_be_visible()
+    expect(page.locator(".timeline")).to_contain_text("Add the data retention plan.")
