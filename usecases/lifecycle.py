@@ -9,16 +9,20 @@ with its routing rules (which champion or reviewer handles which proposal) befor
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from coe_portal.roles import is_champion_of, is_coe_staff
 from usecases.choices import OPEN_STATUSES, Status
 from usecases.models import UseCase, UseCaseEvent
+
+logger = logging.getLogger(__name__)
 
 
 class Actor(StrEnum):
@@ -182,7 +186,14 @@ def change_status(
 
 
 def queue_notifications(event_id: int) -> None:
-    """Hand an event to the notification task (called after commit)."""
+    """Hand an event to the notification task (called after commit).
+
+    The change is already committed here, so a broker outage must not turn the person's
+    successful request into an error: it is logged instead, and the event stays in the log.
+    """
     from usecases.tasks import notify_event
 
-    notify_event.delay(event_id)
+    try:
+        notify_event.delay(event_id)
+    except OperationalError:  # the broker is unreachable
+        logger.exception("Could not queue notifications for event %s", event_id)

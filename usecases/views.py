@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from usecases import engagement, exporting
@@ -39,7 +40,10 @@ PAGE_SIZE = 25
 
 
 def _partial(request: HttpRequest) -> bool:
-    return bool(request.htmx and not request.htmx.boosted)
+    """An htmx request for a fragment (not a boosted link, not a history restore, which
+    needs the whole page)."""
+    htmx = request.htmx
+    return bool(htmx and not htmx.boosted and not htmx.history_restore_request)
 
 
 # ---------------------------------------------------------------- lists
@@ -52,11 +56,14 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
     filterset = UseCaseFilterSet(request.GET, queryset=queryset, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "usecases/usecase_list.html"
-    return render(
+    response = render(
         request,
         f"{template}#results" if _partial(request) else template,
         {"filter": filterset, "page": page},
     )
+    # The same URL answers with a fragment or a page: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET

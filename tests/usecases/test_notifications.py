@@ -104,3 +104,20 @@ def test_opening_someone_elses_notification_is_404(
     assert (
         client.get(reverse("usecases:notification_open", args=[notification.pk])).status_code == 404
     )
+
+
+def test_broker_outage_after_commit_does_not_fail_the_change(
+    proposal, reviewer, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from usecases import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(tasks.notify_event, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        change_status(proposal.pk, Status.TRIAGE, actor=reviewer)
+    proposal.refresh_from_db()
+    assert proposal.status == "triage"

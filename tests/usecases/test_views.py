@@ -386,3 +386,13 @@ class TestAttachments:
         response = self._upload(client, use_case, "big.pdf", PDF_BYTES + b"x" * 200)
         assert "the limit is" in response.content.decode()
         assert not Attachment.objects.exists()
+
+
+def test_history_restore_gets_the_whole_page_and_responses_vary_on_htmx(client, employee):
+    client.force_login(employee)
+    response = client.get(
+        reverse("usecases:usecase_list"),
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert b"<html" in response.content
+    assert "HX-Request" in response["Vary"]
