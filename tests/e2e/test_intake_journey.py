@@ -106,3 +106,32 @@ def test_reviewer_requests_changes_with_a_note(demo, page, live_server, login, s
     page.get_by_role("button", name="Request changes").click()
     expect(page.get_by_text("The proposal is now changes requested.")).to_be_visible()
     expect(page.locator(".timeline")).to_contain_text("Add the data retention plan.")
+
+
+def test_reviewer_opens_the_duplicate_form(demo, page, live_server, login, screenshot):
+    login(page, "reviewer")
+    page.goto(f"{live_server.url}/proposals/?q=Meeting+notes")
+    page.get_by_role("link", name="Meeting notes and follow-ups for sales calls").click()
+    page.get_by_role("link", name="Mark as duplicate").click()
+    expect(page.get_by_role("heading", name="Likely originals")).to_be_visible()
+    screenshot(page, "intake-mark-duplicate")
+
+
+def test_admin_imports_the_federal_slice_in_the_browser(demo, page, live_server, login, screenshot):
+    from usecases.demo import FEDERAL_SLICE
+
+    login(page, "admin")
+    page.goto(f"{live_server.url}/proposals/import/")
+    page.get_by_label("CSV file").set_input_files(str(FEDERAL_SLICE))
+    page.get_by_label("Use a saved mapping").select_option(
+        label="US federal AI use-case inventory 2025"
+    )
+    page.get_by_role("button", name="Upload and map columns").click()
+    expect(page.get_by_role("heading", name="Map the columns")).to_be_visible()
+    expect(page.get_by_label("Title", exact=True)).to_have_value("use_case_name")
+    screenshot(page, "intake-import-map")
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_text("Every row is ready.")).to_be_visible()
+    screenshot(page, "intake-import-preview")
+    page.get_by_role("button", name="Import all 516 rows").click()
+    expect(page.get_by_text("Imported 0 proposals, skipped 516 imported before.")).to_be_visible()
