@@ -101,8 +101,9 @@ def _apply_missing(form: UseCaseForm, missing: list[str]) -> None:
 
 
 def _save_proposal(request: HttpRequest, form: UseCaseForm, use_case: UseCase | None):
-    """Save the answers (and file), then submit if asked. Returns a response or None when
-    the form should be shown again."""
+    """Save the answers (and file), then submit if asked. Returns a redirect when all went
+    well; otherwise the proposal as saved so far (None if nothing was), with the reasons
+    added to ``form`` for showing it again."""
     try:
         if use_case is None:
             use_case = create_proposal(actor=request.user, data=form.answers())
@@ -158,6 +159,8 @@ def usecase_create(request: HttpRequest) -> HttpResponse:
         result = _save_proposal(request, form, None)
         if isinstance(result, HttpResponse):
             return result
+        if result is None:
+            return _form_page(request, form, None)
         # The draft exists now: show the form again as its edit page, answers kept.
         form.instance = UseCase.objects.get(pk=result.pk)
         form.data = form.data.copy()
