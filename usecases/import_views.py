@@ -186,6 +186,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
             "row_count": len(rows),
             "bad": bad[:MAX_ERRORS_SHOWN],
             "bad_count": len(bad),
+            "imported_before": 0 if bad else importing.count_imported_before(rows),
             "fields": [(n, importing.IMPORT_FIELDS[n]) for n in shown_fields],
             "encoding": table.encoding,
             "file_name": state.get("file_name"),

@@ -388,6 +388,28 @@ def import_rows(rows: list[PreparedRow], *, actor, source_name: str, owners=None
     return summary
 
 
+def count_imported_before(rows: list[PreparedRow]) -> int:
+    """How many of ``rows`` an import would skip as already in the database (for the preview)."""
+    refs = {row.values.get("source_ref") for row in rows} - {"", None}
+    seen = set(UseCase.objects.filter(source_ref__in=refs).values_list("source_ref", flat=True))
+    titles = {row.values.get("title") for row in rows if not row.values.get("source_ref")}
+    seen_titles = {
+        (title, department.lower())
+        for title, department in UseCase.objects.filter(title__in=titles).values_list(
+            "title", "department__name"
+        )
+    }
+    skipped = 0
+    for row in rows:
+        ref = row.values.get("source_ref")
+        if ref:
+            skipped += ref in seen
+        else:
+            key = (row.values.get("title"), (row.values.get("department") or "").lower())
+            skipped += key in seen_titles
+    return skipped
+
+
 def saved_mapping_choices() -> list[tuple[str, str]]:
     """(key, name) of the shipped mappings and those admins saved."""
     choices = [(key, mapping.name) for key, mapping in BUILTIN_MAPPINGS.items()]

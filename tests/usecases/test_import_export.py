@@ -76,6 +76,8 @@ def test_reimport_skips_rows_seen_before(coe_admin):
     raw = b"id,Name,Team\nA-1,One,Finance\nA-2,Two,Finance\n"
     mapping = importing.Mapping("m", {"title": "Name", "department": "Team", "source_ref": "id"})
     importing.import_file(raw, mapping, actor=coe_admin, source_name="t.csv")
+    rows = importing.prepare(importing.read_table(raw), mapping)
+    assert importing.count_imported_before(rows) == 2
     summary, _ = importing.import_file(raw, mapping, actor=coe_admin, source_name="t.csv")
     assert (summary.created, summary.skipped) == (0, 2)
     assert UseCase.objects.count() == 2
