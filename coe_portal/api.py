@@ -4,6 +4,10 @@ from rest_framework.routers import DefaultRouter
 
 router = DefaultRouter()
 
+# usecases
+from usecases.api import UseCaseViewSet  # noqa: E402
+
+router.register("use-cases", UseCaseViewSet, basename="use-case")
 # governance
 from governance import api as governance_api  # noqa: E402
 

@@ -169,6 +169,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Proposal attachments: served only through a permission-checked view, never from MEDIA_URL.
+USECASE_ATTACHMENT_MAX_BYTES = env_int("USECASE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 # Production serves hashed, compressed files with far-future cache headers (whitenoise);
 # that needs `collectstatic`, so development and tests use the plain storage.
 STORAGES = {
@@ -295,6 +297,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {"UseCaseStatusEnum": "usecases.choices.Status"},
 }
 
 # Logs go to stdout; LOG_FORMAT=json (the default outside DEBUG) writes one JSON object per

@@ -9,15 +9,20 @@ with its routing rules (which champion or reviewer handles which proposal) befor
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from coe_portal.roles import is_champion_of, is_coe_staff
 from usecases.choices import OPEN_STATUSES, Status
 from usecases.models import UseCase, UseCaseEvent
+
+logger = logging.getLogger(__name__)
 
 
 class Actor(StrEnum):
@@ -165,7 +170,7 @@ def change_status(
             use_case.decided_at = now
             fields.append("decided_at")
         use_case.save(update_fields=fields)
-        UseCaseEvent.objects.create(
+        event = UseCaseEvent.objects.create(
             use_case=use_case,
             actor=actor,
             kind=UseCaseEvent.Kind.TRANSITION,
@@ -174,4 +179,21 @@ def change_status(
             note=note,
             data=data or {},
         )
+        # The owner and followers hear of it only once the change is committed: a rolled
+        # back change must not have told anyone.
+        transaction.on_commit(partial(queue_notifications, event.pk))
     return use_case
+
+
+def queue_notifications(event_id: int) -> None:
+    """Hand an event to the notification task (called after commit).
+
+    The change is already committed here, so a broker outage must not turn the person's
+    successful request into an error: it is logged instead, and the event stays in the log.
+    """
+    from usecases.tasks import notify_event
+
+    try:
+        notify_event.delay(event_id)
+    except OperationalError:  # the broker is unreachable
+        logger.exception("Could not queue notifications for event %s", event_id)

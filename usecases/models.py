@@ -84,6 +84,9 @@ class UseCase(models.Model):
         "Roles the team already has", default=list, blank=True
     )  # slugs from choices.TEAM_ROLES
     confidential = models.BooleanField(default=False)
+    # Where an imported proposal came from (e.g. an inventory's own id), so a re-import
+    # skips it instead of duplicating it.
+    source_ref = models.CharField(max_length=120, blank=True, db_index=True)
 
     # State
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT)
@@ -126,6 +129,21 @@ class UseCase(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        """Scores follow the answers: they are recomputed on every save (scoring.py)."""
+        from usecases.scoring import apply_scores
+
+        apply_scores(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                "value_score",
+                "feasibility_score",
+                "quadrant",
+            }
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("usecases:usecase_detail", args=[self.pk])
@@ -193,3 +211,138 @@ class UseCaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.from_status} → {self.to_status}"
+
+
+class Comment(models.Model):
+    """A remark on a proposal. Written through ``engagement.add_comment``."""
+
+    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="use_case_comments"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["use_case", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.use_case_id}"
+
+
+class Endorsement(models.Model):
+    """One person's support for a proposal; at most one per person (a unique constraint)."""
+
+    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="endorsements")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="endorsements"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["use_case", "user"], name="one_endorsement_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} endorses {self.use_case_id}"
+
+
+class Follow(models.Model):
+    """A person who hears of a proposal's status changes and comments."""
+
+    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_use_cases"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["use_case", "user"], name="one_follow_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.use_case_id}"
+
+
+def _attachment_path(instance, filename: str) -> str:
+    # The stored name is random: the person's file name is kept only as data, never as a path.
+    import uuid
+
+    return f"attachments/{instance.use_case_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file added to a proposal. Stored under MEDIA_ROOT with a random name and served
+    only through the permission-checked download view."""
+
+    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path, max_length=255)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("usecases:attachment_download", args=[self.use_case_id, self.pk])
+
+
+class Notification(models.Model):
+    """A line in a person's notification list, made from one event; at most one per
+    (event, recipient), so sending twice changes nothing."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(UseCaseEvent, on_delete=models.CASCADE, related_name="+")
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "recipient"], name="one_notification_per_event_and_person"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ImportMapping(models.Model):
+    """A saved way to read one kind of CSV: which column feeds which field."""
+
+    name = models.CharField(max_length=120, unique=True)
+    columns = models.JSONField(default=dict, help_text="field name → CSV column header")
+    values = models.JSONField(
+        default=dict, blank=True, help_text="field name → {source value: stored value}"
+    )
+    defaults = models.JSONField(
+        default=dict, blank=True, help_text="field name → value used when the cell is blank"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,31 @@
+"""Who may open and change a single proposal. Lists use ``UseCase.objects.visible_to``."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from usecases.choices import Status
+from usecases.models import UseCase
+
+# The states in which the owner may still change the answers.
+EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
+
+
+def can_edit(user, use_case: UseCase) -> bool:
+    """Owners edit their drafts and proposals that came back with changes requested."""
+    return use_case.owner_id == user.pk and use_case.status in EDITABLE_STATUSES
+
+
+def get_use_case_for_user(user, pk, *, write: bool = False) -> UseCase:
+    """The proposal ``pk`` if ``user`` may see it: 404 when invisible (its existence is
+    not revealed), 403 when ``write`` is asked and the user may only read it."""
+    use_case = get_object_or_404(
+        UseCase.objects.visible_to(user).select_related(
+            "department", "owner", "platform", "duplicate_of"
+        ),
+        pk=pk,
+    )
+    if write and not can_edit(user, use_case):
+        raise PermissionDenied("Only the owner may edit this proposal, and only as a draft.")
+    return use_case

@@ -1,0 +1,104 @@
+"""Marking a proposal as a duplicate of another."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Count
+
+from coe_portal.roles import is_champion_of, is_coe_staff
+from usecases.choices import Status
+from usecases.lifecycle import TransitionError, change_status
+from usecases.models import Endorsement, Follow, UseCase, UseCaseEvent
+
+# A proposal can only be merged into one that is itself on the record (not a draft or withdrawn).
+MERGEABLE_TARGET_EXCLUDED = frozenset({Status.DRAFT, Status.WITHDRAWN})
+
+
+def may_mark_duplicate(user, use_case: UseCase) -> bool:
+    """CoE staff, and champions of the proposal's department."""
+    return is_coe_staff(user) or is_champion_of(user, use_case.department_id)
+
+
+def mark_duplicate(use_case_id: int, original_id: int, *, actor, note: str = "") -> UseCase:
+    """Merge proposal ``use_case_id`` into ``original_id``.
+
+    Its endorsements and followers move to the original (nobody ends up endorsing twice),
+    it points at the original through ``duplicate_of`` and is rejected through
+    ``change_status`` with a note naming the original, so its owner is told.
+    """
+    if int(use_case_id) == int(original_id):
+        raise TransitionError("A proposal cannot be a duplicate of itself.")
+    with transaction.atomic():
+        # Lock both rows, lower id first, so two merges of the same pair cannot deadlock.
+        locked = {
+            uc.pk: uc
+            for uc in UseCase.objects.select_for_update()
+            .filter(pk__in=[use_case_id, original_id])
+            .order_by("pk")
+        }
+        duplicate, original = locked.get(int(use_case_id)), locked.get(int(original_id))
+        if duplicate is None or original is None:
+            raise TransitionError("That proposal does not exist.")
+        if not may_mark_duplicate(actor, duplicate):
+            raise TransitionError("Only CoE staff or the department's champion may do this.")
+        if not UseCase.objects.visible_to(actor).filter(pk=original.pk).exists():
+            raise TransitionError("That proposal does not exist.")
+        if original.duplicate_of_id:
+            raise TransitionError(
+                f"#{original.pk} is itself a duplicate of #{original.duplicate_of_id}; "
+                "merge into that one."
+            )
+        if original.status in MERGEABLE_TARGET_EXCLUDED:
+            raise TransitionError("Merge into a proposal that is submitted, not a draft.")
+
+        reason = f"Duplicate of #{original.pk} “{original.title}”."
+        if note.strip():
+            reason += " " + note.strip()
+        change_status(
+            duplicate.pk,
+            Status.REJECTED,
+            actor=actor,
+            note=reason,
+            data={"duplicate_of": original.pk},
+        )
+
+        already_endorsing = Endorsement.objects.filter(use_case=original).values("user_id")
+        moved_endorsements = (
+            Endorsement.objects.filter(use_case=duplicate)
+            .exclude(user_id__in=already_endorsing)
+            .exclude(user_id=original.owner_id)
+            .update(use_case=original)
+        )
+        Endorsement.objects.filter(use_case=duplicate).delete()
+        already_following = Follow.objects.filter(use_case=original).values("user_id")
+        moved_follows = (
+            Follow.objects.filter(use_case=duplicate)
+            .exclude(user_id__in=already_following)
+            .update(use_case=original)
+        )
+        Follow.objects.filter(use_case=duplicate).delete()
+        # The duplicate's owner wants to know what happens to the idea they proposed.
+        if duplicate.owner_id != original.owner_id:
+            Follow.objects.get_or_create(use_case=original, user_id=duplicate.owner_id)
+
+        for uc in (duplicate, original):
+            count = Endorsement.objects.filter(use_case=uc).aggregate(n=Count("id"))["n"]
+            UseCase.objects.filter(pk=uc.pk).update(endorsement_count=count)
+        UseCase.objects.filter(pk=duplicate.pk).update(duplicate_of=original)
+        data = {"duplicate": duplicate.pk, "original": original.pk}
+        data |= {"endorsements_moved": moved_endorsements, "followers_moved": moved_follows}
+        UseCaseEvent.objects.create(
+            use_case=duplicate,
+            actor=actor,
+            kind=UseCaseEvent.Kind.DUPLICATE,
+            note=reason,
+            data=data,
+        )
+        UseCaseEvent.objects.create(
+            use_case=original,
+            actor=actor,
+            kind=UseCaseEvent.Kind.DUPLICATE,
+            note=f"#{duplicate.pk} “{duplicate.title}” was merged into this proposal.",
+            data=data,
+        )
+    return UseCase.objects.get(pk=duplicate.pk)
