@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.urls import reverse
 
-from coe_portal.models import AIPlatform
+from coe_portal.models import AIPlatform, DataSensitivity
 from usecases.attachments import ALLOWED_DESCRIPTION, max_bytes
 from usecases.choices import TEAM_ROLES
 from usecases.models import UseCase
@@ -79,7 +79,7 @@ class UseCaseForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["platform"].queryset = AIPlatform.objects.exclude(
-            status=AIPlatform.Status.NOT_APPROVED
+            status=AIPlatform.Status.PROHIBITED
         )
         self.fields["platform"].label = "Intended platform or model"
         if user is not None and not self.instance.pk and user.department_id:
@@ -103,7 +103,10 @@ class UseCaseForm(forms.ModelForm):
                     "hx-trigger": "input changed delay:600ms, change",
                     "hx-target": f"#messages-{name}",
                     "hx-swap": "innerHTML",
-                    "hx-include": "this",
+                    # The platform warning needs both answers, whichever is being changed.
+                    "hx-include": "[name=platform],[name=data_sensitivity]"
+                    if name in ("platform", "data_sensitivity")
+                    else "this",
                     "hx-vals": f'{{"_field": "{name}"}}',
                     "aria-describedby": f"messages-{name}",
                 }
@@ -115,6 +118,24 @@ class UseCaseForm(forms.ModelForm):
             {"title": title, "lead": lead, "fields": [self[name] for name in names]}
             for title, lead, names in SECTIONS
         ]
+
+    def platform_warning(self) -> str:
+        """A warning (not an error) when the chosen platform is restricted or not cleared for
+        the proposal's data; the CoE decides, but the proposer should know early."""
+        platform = self.cleaned_data.get("platform")
+        sensitivity = self.cleaned_data.get("data_sensitivity")
+        if platform is None:
+            return ""
+        if sensitivity and not platform.accepts(sensitivity):
+            return (
+                f"{platform} is cleared for data up to "
+                f"{platform.get_max_data_sensitivity_display().lower()}, not "
+                f"{DataSensitivity(sensitivity).label.lower()}: choose another platform or "
+                "expect the CoE to ask how the data will be protected."
+            )
+        if platform.status == AIPlatform.Status.RESTRICTED:
+            return f"{platform} is restricted: the CoE will set conditions for its use."
+        return ""
 
     def clean_title(self):
         title = (self.cleaned_data.get("title") or "").strip()

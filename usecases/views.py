@@ -199,6 +199,8 @@ def usecase_validate(request: HttpRequest) -> HttpResponse:
     value = request.POST.get(name, "").strip()
     if not errors and not value and name in REQUIRED_FOR_SUBMISSION:
         hint = "Needed before you submit; you can save a draft without it."
+    elif not errors and name in ("platform", "data_sensitivity"):
+        hint = form.platform_warning()
     return render(
         request, "usecases/includes/field_messages.html", {"errors": errors, "hint": hint}
     )

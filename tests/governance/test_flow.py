@@ -198,7 +198,10 @@ def test_assigning_starts_triage_and_emails_a_colleague(
     submitted.refresh_from_db()
     assert submitted.status == Status.TRIAGE
     assert submitted.triage.assignee == coe_admin
-    assert [m.to for m in mailoutbox] == [[coe_admin.email]]
+    recipients = [m.to for m in mailoutbox]
+    assert [coe_admin.email] in recipients  # the assignment
+    assert [submitted.owner.email] in recipients  # the status change, from usecases
+    assert len(recipients) == 2
 
 
 def test_champion_cannot_be_given_another_departments_proposal(

@@ -18,7 +18,7 @@ def api():
 
 
 def test_anonymous_is_refused(api):
-    assert api.get(URL).status_code == 403
+    assert api.get(URL).status_code == 401
 
 
 def test_list_uses_visible_to_and_filters(api, employee, outsider):

@@ -396,3 +396,39 @@ def test_history_restore_gets_the_whole_page_and_responses_vary_on_htmx(client, 
     )
     assert b"<html" in response.content
     assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("status", "clearance", "sensitivity", "warning"),
+    [
+        ("approved", "confidential", "internal", ""),
+        ("approved", "internal", "restricted", "not restricted: choose another platform"),
+        ("restricted", "confidential", "internal", "is restricted"),
+    ],
+)
+def test_intake_warns_when_the_platform_does_not_allow_the_data(
+    client, employee, status, clearance, sensitivity, warning
+):
+    from coe_portal.models import AIPlatform
+
+    platform = AIPlatform.objects.create(
+        name="Tenant LLM", status=status, max_data_sensitivity=clearance
+    )
+    client.force_login(employee)
+    response = client.post(
+        reverse("usecases:usecase_validate"),
+        {"_field": "data_sensitivity", "platform": platform.pk, "data_sensitivity": sensitivity},
+    )
+    text = response.content.decode()
+    if warning:
+        assert warning in text
+    else:
+        assert "help hint" not in text
+
+
+def test_prohibited_platforms_are_not_offered(client, employee):
+    from coe_portal.models import AIPlatform
+
+    AIPlatform.objects.create(name="Consumer chatbot", status="prohibited")
+    client.force_login(employee)
+    assert b"Consumer chatbot" not in client.get(reverse("usecases:usecase_create")).content
