@@ -48,8 +48,6 @@ from usecases.lifecycle import TransitionError, change_status
 from usecases.models import UseCase, UseCaseEvent
 
 QUEUE_STATUSES = (Status.SUBMITTED, Status.TRIAGE, Status.IN_REVIEW)
-# Where the intake engineer's duplicate page lives (usecases:usecase_mark_duplicate).
-DUPLICATE_PATH = "/proposals/{pk}/duplicate/"
 
 
 class ReviewError(TransitionError):

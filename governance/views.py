@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Min, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -110,7 +111,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
                 "assignees": staff + champions.get(uc.department_id, []),
                 "triage_open": uc.status in (Status.SUBMITTED, Status.TRIAGE),
                 "rereview": rereview,
-                "duplicate_url": reviews.DUPLICATE_PATH.format(pk=uc.pk),
+                "duplicate_url": reverse("usecases:usecase_mark_duplicate", args=[uc.pk]),
             }
         )
     return render(

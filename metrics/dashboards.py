@@ -19,9 +19,6 @@ from metrics import kpis, readiness, snapshots
 from usecases.choices import Status
 from usecases.models import UseCase
 
-# The intake engineer's Explore page lists proposals at /proposals/ and filters on
-# ?status=<status>&status=…&department=<department id> (usecases/filters.py).
-PROPOSALS_URL = "/proposals/"
 PERIODS = {"month": ("Month", 30), "quarter": ("Quarter", 91), "year": ("Year", 365)}
 DEFAULT_PERIOD = "month"
 HEADLINE = [
@@ -76,7 +73,9 @@ def proposals_link(statuses=(), department: Department | None = None) -> str:
     params = [("status", s) for s in statuses]
     if department is not None:
         params.append(("department", department.pk))
-    return PROPOSALS_URL + (f"?{urlencode(params)}" if params else "")
+    # Explore filters on ?status=…&status=…&department=<id> (usecases/filters.py).
+    url = reverse("usecases:usecase_list")
+    return url + (f"?{urlencode(params)}" if params else "")
 
 
 def format_value(value: float | None, unit: str) -> str:

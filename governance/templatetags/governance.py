@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse
 
 from coe_portal.roles import is_coe_staff
 from governance import reviews as review_logic
@@ -78,7 +79,7 @@ def governance_panel(use_case, user) -> dict:
         "may_triage": may_triage,
         "may_override": is_coe_staff(user),
         "warnings": platform_warnings(use_case),
-        "duplicate_url": review_logic.DUPLICATE_PATH.format(pk=use_case.pk),
+        "duplicate_url": reverse("usecases:usecase_mark_duplicate", args=[use_case.pk]),
     }
 
 

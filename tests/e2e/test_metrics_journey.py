@@ -79,10 +79,9 @@ def test_champion_assesses_and_leadership_follows_the_dashboard_to_a_report(
     assert href == f"/proposals/?status=in_pilot&department={finance.pk}"
     with page.expect_navigation() as navigation:
         tile.click()
-    # The Explore page is built on the intake branch; until it is merged /proposals/ is a
-    # 404 here. Whatever answers, the filters survive the click.
-    assert navigation.value.status in (200, 404)
+    assert navigation.value.status == 200
     assert page.url.endswith(href)
+    expect(page.get_by_role("heading", name="Explore proposals")).to_be_visible()
 
     # The readiness heatmap.
     page.goto(f"{live_server.url}/metrics/readiness/")
@@ -99,5 +98,4 @@ def test_champion_assesses_and_leadership_follows_the_dashboard_to_a_report(
         page.get_by_role("link", name="Download HTML").click()
     assert download.value.suggested_filename == latest.filename("html")
 
-    # The only error allowed is the 404 of /proposals/ before the intake branch is merged.
-    assert [e for e in browser_errors if "404 (Not Found)" not in e] == []
+    assert browser_errors == []
