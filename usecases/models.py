@@ -181,6 +181,10 @@ class UseCase(models.Model):
         return self.status in OPEN_STATUSES
 
 
+class EventLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete a written event."""
+
+
 class UseCaseEvent(models.Model):
     """One entry in a proposal's history. Written once, in the same transaction as the
     change it records, and never edited."""
@@ -194,9 +198,12 @@ class UseCaseEvent(models.Model):
         ASSIGNMENT = "assignment", "Assignment"
         REVIEW = "review", "Review"
 
-    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="events")
+    # PROTECT, not CASCADE or SET_NULL: history is never rewritten, so a proposal or a person
+    # with history is retired or deactivated, not deleted. PostgreSQL enforces the same with
+    # a trigger (migration 0004) against UPDATE and DELETE from any client.
+    use_case = models.ForeignKey(UseCase, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     from_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
@@ -211,6 +218,14 @@ class UseCaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise EventLogIsAppendOnly("An event, once written, is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise EventLogIsAppendOnly("Events are never deleted.")
 
 
 class Comment(models.Model):

@@ -144,3 +144,25 @@ def test_timestamps_and_version(people):
     assert decided.decided_at is not None
     assert decided.submitted_at == submitted.submitted_at
     assert decided.version == 5
+
+
+def test_an_event_cannot_be_saved_again_or_deleted(people):
+    from usecases.models import EventLogIsAppendOnly
+
+    use_case = UseCaseFactory(owner=people["owner"])
+    change_status(use_case.pk, S.SUBMITTED, actor=people["owner"])
+    event = UseCaseEvent.objects.get(use_case=use_case)
+    event.note = "rewritten"
+    with pytest.raises(EventLogIsAppendOnly):
+        event.save()
+    with pytest.raises(EventLogIsAppendOnly):
+        event.delete()
+
+
+def test_a_proposal_with_history_cannot_be_deleted(people):
+    from django.db.models import ProtectedError
+
+    use_case = UseCaseFactory(owner=people["owner"])
+    change_status(use_case.pk, S.SUBMITTED, actor=people["owner"])
+    with pytest.raises(ProtectedError):
+        use_case.delete()
