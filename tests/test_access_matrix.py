@@ -18,8 +18,10 @@ The rules the rows follow (DESIGN.md "Who uses it", issues 4, 6 and 8):
 - anonymous pages redirect to the login page, the anonymous API answers 401;
 - POST-only views answer GET with 405 (in the API, after the role check: 401 and 403 first).
 
-The objects are Finance's and owned by the employee, and the proposals confidential, so
-"employee" is the owner, "other_dept" someone who must not even learn they exist.
+Object URLs are asked about Finance's confidential proposals, owned by "employee", so
+"other_dept" must not even learn they exist; where it tells more, also about Marketing's
+open ones, owned by "other_dept", so Finance's employee and champion meet a department
+not theirs (the world fixture at the end builds them all).
 """
 
 from __future__ import annotations
@@ -94,9 +96,7 @@ NOT_QUEUE_ROLES = only(employee=403, other_dept=403, leader=403)
 # not confidential: its owner, the CoE and leadership; not Finance's employee or champion.
 MARKETING_DETAIL = only(employee=404, champion=404)
 
-# A URL name maps to one Row, or to several asked about different objects: Finance's
-# confidential ones (owned by "employee") and Marketing's open ones (owned by "other_dept"),
-# so that champions acting only within their department is checked too.
+# A URL name maps to one Row, or to several asked about different objects.
 MATRIX: dict[str, Row | tuple[Row, ...]] = {
     # core
     "home": Row(200),
