@@ -5,17 +5,52 @@ The test walks the URL configuration itself, so a URL added without a row here f
 `test_every_url_is_in_the_matrix`. Only GET is asked: it is what a person can do by
 following or guessing a link; the changes behind POST are tested view by view.
 The Django admin is left to Django's own staff checks, apart from its front door.
+
+The rules the rows follow (DESIGN.md "Who uses it", issues 4, 6 and 8):
+
+- an employee sees their own drafts and every submitted proposal not marked confidential;
+  a champion all of their department's; reviewers, admins and leadership everything;
+- a proposal's governance detail (reviews, evidence, risk, conditions) is for its owner,
+  its department's champions, the CoE and leadership;
+- leadership is read-only; champions act only within their department;
+- the AI use-case register is for reviewers, admins and leadership (issue 4);
+- an object the person may not see answers 404; one they see but may not use, 403;
+- anonymous pages redirect to the login page, the anonymous API answers 401;
+- POST-only views answer GET with 405 (in the API, after the role check: 401 and 403 first).
+
+Object URLs are asked about Finance's confidential proposals, owned by "employee", so
+"other_dept" must not even learn they exist; where it tells more, also about Marketing's
+open ones, owned by "other_dept", so Finance's employee and champion meet a department
+not theirs (the world fixture at the end builds them all).
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from coe_portal.models import AIPlatform
 from coe_portal.roles import Role
-from tests.factories import DepartmentFactory, UseCaseFactory, UserFactory
+from governance.models import Answer, Criterion
+from metrics import readiness
+from metrics.models import KpiSnapshot, Report
+from tests.factories import (
+    ConditionFactory,
+    DepartmentFactory,
+    ReadinessAssessmentFactory,
+    RegisterEntryFactory,
+    ReviewFactory,
+    RiskAssessmentFactory,
+    UseCaseFactory,
+    UserFactory,
+)
 
 ROLES = ("anonymous", "employee", "other_dept", "champion", "reviewer", "admin", "leader")
 LOGIN = "login"  # a redirect to the login page
@@ -23,24 +58,46 @@ LOGIN = "login"  # a redirect to the login page
 
 @dataclass
 class Row:
-    """Expected answers: ``default`` for every logged-in role, with per-role exceptions."""
+    """Expected answers: ``default`` for every logged-in role, with per-role exceptions,
+    for the URL asked about the world's object ``on`` (its pk unless ``kwargs`` says)."""
 
     default: int | str
     anonymous: int | str = LOGIN
     exceptions: dict[str, int | str] = field(default_factory=dict)
-    kwargs: object = None  # world -> URL kwargs
+    on: str | None = None  # a key of the world
+    kwargs: object = None  # the object (or None) -> URL kwargs; default {"pk": object.pk}
 
     def expected(self, role: str):
         if role == "anonymous":
             return self.anonymous
         return self.exceptions.get(role, self.default)
 
+    def url_kwargs(self, world) -> dict:
+        obj = world[self.on] if self.on else None
+        if self.kwargs:
+            return self.kwargs(obj)
+        return {"pk": obj.pk} if obj is not None else {}
+
 
 def only(**allowed) -> dict:
     return allowed
 
 
-MATRIX: dict[str, Row] = {
+def by_code(department) -> dict:
+    return {"code": department.code}
+
+
+API = 401  # an anonymous API call
+COE_AND_LEADERS = only(reviewer=200, admin=200, leader=200)  # who sees everything
+COE = only(reviewer=200, admin=200)
+QUEUE_ROLES = only(champion=200, **COE)  # leadership does not triage
+NOT_QUEUE_ROLES = only(employee=403, other_dept=403, leader=403)
+# Governance detail (reviews, evidence, risk, conditions) of Marketing's proposal, which is
+# not confidential: its owner, the CoE and leadership; not Finance's employee or champion.
+MARKETING_DETAIL = only(employee=404, champion=404)
+
+# A URL name maps to one Row, or to several asked about different objects.
+MATRIX: dict[str, Row | tuple[Row, ...]] = {
     # core
     "home": Row(200),
     "how_it_works": Row(200),
@@ -57,9 +114,132 @@ MATRIX: dict[str, Row] = {
     "oidc_authentication_callback": Row(404, anonymous=404),
     "admin:index": Row(302, anonymous=302, exceptions=only(admin=200)),
     # API
-    "api-root": Row(200, anonymous=401),
-    "api_schema": Row(200, anonymous=401),
-    "api_docs": Row(200, anonymous=401),
+    "api-root": Row(200, anonymous=API),
+    "api_schema": Row(200, anonymous=API),
+    "api_docs": Row(200, anonymous=API),
+    # governance: the queue and triage ("new": a proposal waiting for triage)
+    "governance:queue": Row(403, exceptions=QUEUE_ROLES),
+    "governance:assign": Row(405, on="new"),
+    "governance:accept": Row(405, on="new"),
+    "governance:reject": (  # the form, for whoever may triage it: its champions and the CoE
+        Row(200, exceptions=only(employee=403, other_dept=404, leader=403), on="new"),
+        Row(403, exceptions=COE, on="marketing_new"),
+    ),
+    # governance: one proposal ("proposal": under review; "live": approved with conditions
+    # and in the register)
+    "governance:case": (
+        Row(200, exceptions=only(other_dept=404), on="proposal"),
+        Row(200, on="marketing_proposal"),  # detail shown only to those who may read it
+        Row(404, exceptions=only(employee=200), on="draft"),  # a draft is its owner's alone
+    ),
+    "governance:risk_override": Row(405, on="proposal"),
+    "governance:go_live": (  # owners and the CoE move approved work on
+        Row(200, exceptions=only(other_dept=404, champion=403, leader=403), on="live"),
+        Row(403, exceptions=only(other_dept=200, **COE), on="marketing_live"),
+    ),
+    # Reviews routed to CoE reviewers: Finance's champion still reads Finance's (all of their
+    # department's); routing only decides who answers, which is a POST.
+    "governance:review": (
+        Row(200, exceptions=only(other_dept=404), on="review"),
+        Row(200, exceptions=MARKETING_DETAIL, on="marketing_review"),
+    ),
+    "governance:review_assign": Row(405, on="review"),
+    "governance:evidence": (
+        Row(200, exceptions=only(other_dept=404), on="answer"),
+        Row(200, exceptions=MARKETING_DETAIL, on="marketing_answer"),
+    ),
+    "governance:condition_met": Row(405, on="condition"),
+    # the register: reviewers, admins and leadership only (issue 4)
+    "governance:register": Row(403, exceptions=COE_AND_LEADERS),
+    "governance:register_csv": Row(403, exceptions=COE_AND_LEADERS),
+    # policy: CoE admins change it; reviewers and champions read the criteria they apply
+    "governance:settings": Row(403, exceptions=only(admin=200)),
+    "governance:setup": Row(403, exceptions=only(admin=302)),  # done (there are proposals)
+    "governance:criteria": Row(403, exceptions=QUEUE_ROLES),
+    "governance:criterion_new": Row(403, exceptions=only(admin=200)),
+    "governance:criterion_edit": Row(403, exceptions=only(admin=200), on="criterion"),
+    "governance:platforms": Row(200),  # the catalog everyone proposes from
+    "governance:platform_new": Row(403, exceptions=only(admin=200)),
+    "governance:platform_edit": Row(403, exceptions=only(admin=200), on="platform"),
+    # governance API
+    "governance-queue-list": Row(403, anonymous=API, exceptions=QUEUE_ROLES),
+    "governance-queue-detail": (
+        Row(403, anonymous=API, exceptions=QUEUE_ROLES, on="new"),
+        Row(403, anonymous=API, exceptions=only(champion=404, **COE), on="marketing_new"),
+    ),
+    # POST-only actions: the role check answers before the method check
+    "governance-queue-assign": Row(405, anonymous=API, exceptions=NOT_QUEUE_ROLES, on="new"),
+    "governance-queue-accept": Row(405, anonymous=API, exceptions=NOT_QUEUE_ROLES, on="new"),
+    "governance-queue-reject": Row(405, anonymous=API, exceptions=NOT_QUEUE_ROLES, on="new"),
+    "governance-review-list": Row(200, anonymous=API),  # filtered to what each may read
+    "governance-review-detail": (
+        Row(200, anonymous=API, exceptions=only(other_dept=404), on="review"),
+        Row(200, anonymous=API, exceptions=MARKETING_DETAIL, on="marketing_review"),
+    ),
+    "governance-review-decide": Row(405, anonymous=API, on="review"),
+    "governance-risk-list": Row(200, anonymous=API),
+    "governance-risk-detail": (
+        Row(200, anonymous=API, exceptions=only(other_dept=404), on="risk"),
+        Row(200, anonymous=API, exceptions=MARKETING_DETAIL, on="marketing_risk"),
+    ),
+    "governance-risk-override": Row(405, anonymous=API, on="risk"),
+    "governance-condition-list": Row(200, anonymous=API),
+    "governance-condition-detail": (
+        Row(200, anonymous=API, exceptions=only(other_dept=404), on="condition"),
+        Row(200, anonymous=API, exceptions=MARKETING_DETAIL, on="marketing_condition"),
+    ),
+    "governance-condition-met": Row(405, anonymous=API, on="condition"),
+    "governance-register-list": Row(403, anonymous=API, exceptions=COE_AND_LEADERS),
+    "governance-register-detail": (
+        Row(403, anonymous=API, exceptions=COE_AND_LEADERS, on="live"),
+        Row(403, anonymous=API, exceptions=COE_AND_LEADERS, on="marketing_live"),
+    ),
+    "governance-platform-list": Row(200, anonymous=API),
+    "governance-platform-detail": Row(200, anonymous=API, on="platform"),
+    # metrics: the organisation's dashboard and reports are for leadership and the CoE;
+    # a department's dashboard also for its champions; its readiness also for its members
+    "metrics:dashboard": Row(403, exceptions=COE_AND_LEADERS),
+    "metrics:dashboard_csv": Row(
+        403, exceptions=COE_AND_LEADERS, kwargs=lambda _: {"chart": "funnel"}
+    ),
+    "metrics:my_department": Row(302),  # to one's own department's dashboard (checked there)
+    "metrics:department_dashboard": (
+        Row(403, exceptions=only(champion=200, **COE_AND_LEADERS), on="finance", kwargs=by_code),
+        Row(403, exceptions=COE_AND_LEADERS, on="marketing", kwargs=by_code),
+    ),
+    "metrics:readiness": Row(302, exceptions=COE_AND_LEADERS),  # others: their department's
+    "metrics:department_readiness": (
+        Row(200, exceptions=only(other_dept=403), on="finance", kwargs=by_code),
+        Row(200, exceptions=only(employee=403, champion=403), on="marketing", kwargs=by_code),
+    ),
+    "metrics:assess": Row(403, exceptions=only(champion=200), on="finance", kwargs=by_code),
+    # Finance's draft assessment: its champion's until submitted, then its members' too
+    "metrics:assessment_detail": Row(
+        200, exceptions=only(employee=404, other_dept=404), on="draft_assessment"
+    ),
+    "metrics:report_list": Row(403, exceptions=COE_AND_LEADERS),
+    "metrics:report_detail": Row(403, exceptions=COE_AND_LEADERS, on="report"),
+    "metrics:report_status": Row(403, exceptions=COE_AND_LEADERS, on="report"),
+    "metrics:report_regenerate": Row(405, on="report"),
+    "metrics:report_download": Row(
+        403, exceptions=COE_AND_LEADERS, on="report", kwargs=lambda r: {"pk": r.pk, "fmt": "csv"}
+    ),
+    # metrics API
+    "kpi-snapshot-list": Row(403, anonymous=API, exceptions=only(champion=200, **COE_AND_LEADERS)),
+    # a Marketing snapshot: not for Finance's champion
+    "kpi-snapshot-detail": Row(
+        403,
+        anonymous=API,
+        exceptions=only(champion=404, **COE_AND_LEADERS),
+        on="marketing_snapshot",
+    ),
+    "readiness-assessment-list": Row(200, anonymous=API),  # filtered to what each may read
+    # Finance's submitted assessment: its members see it
+    "readiness-assessment-detail": Row(
+        200, anonymous=API, exceptions=only(other_dept=404), on="assessment"
+    ),
+    "report-list": Row(403, anonymous=API, exceptions=COE_AND_LEADERS),
+    "report-detail": Row(403, anonymous=API, exceptions=COE_AND_LEADERS, on="report"),
 }
 
 
@@ -85,9 +265,37 @@ def test_every_url_is_in_the_matrix():
     assert not stale, f"Rows for URLs that no longer exist: {sorted(stale)}"
 
 
-@pytest.fixture
-def world(db):
-    """One person per role, and the objects the URLs need."""
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One person per role, and the objects the URLs need.
+
+    Built once for the module, in a transaction rolled back at its end; each test runs in
+    a savepoint inside it (pytest-django's ``db``), so what one request changes (a login
+    session) never reaches the next. Building it per test would take most of the time.
+    """
+    media = override_settings(
+        MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    )
+    media.enable()
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        try:
+            objects = _build_world()
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            media.disable()
+            raise
+    yield objects
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+    media.disable()
+
+
+def _build_world() -> dict:
+    now = timezone.now()
     finance = DepartmentFactory(name="Finance", code="finance")
     marketing = DepartmentFactory(name="Marketing", code="marketing")
     people = {
@@ -100,23 +308,84 @@ def world(db):
         ),
         "leader": UserFactory(department=marketing, roles=[Role.LEADERSHIP]),
     }
-    owner = people["employee"]
+    platform = AIPlatform.objects.create(
+        name="Matrix LLM", status="approved", max_data_sensitivity="confidential"
+    )
+    criterion = Criterion.objects.create(area="privacy", code="MTX-01", text="Is a DPIA done?")
+    finance_cases = _proposals(people["employee"], True, platform, criterion, now)
+    marketing_cases = _proposals(people["other_dept"], False, platform, criterion, now)
+    year, quarter = readiness.current_quarter()
     return {
         "people": people,
-        "draft": UseCaseFactory(owner=owner),
-        "submitted": UseCaseFactory(owner=owner, status="submitted"),
-        "confidential": UseCaseFactory(owner=owner, status="in_review", confidential=True),
+        "finance": finance,
+        "marketing": marketing,
+        "draft": UseCaseFactory(owner=people["employee"]),
+        "submitted": UseCaseFactory(owner=people["employee"], status="submitted", submitted_at=now),
+        **finance_cases,
+        **{f"marketing_{name}": obj for name, obj in marketing_cases.items()},
+        "criterion": criterion,
+        "platform": platform,
+        "assessment": ReadinessAssessmentFactory(
+            department=finance, year=year - 1, quarter=quarter
+        ),
+        "draft_assessment": ReadinessAssessmentFactory(
+            department=finance, year=year, quarter=quarter, status="draft", submitted_at=None
+        ),
+        "marketing_snapshot": KpiSnapshot.objects.create(
+            date=timezone.localdate(), kpi="approval_rate", department=marketing, value=0.5
+        ),
+        "report": Report.objects.create(
+            kind="adoption",
+            period_start=timezone.localdate().replace(day=1),
+            period_end=timezone.localdate(),
+            status="ready",
+            data={"kpis": [], "departments": [], "changes": {"previous_report": None, "items": []}},
+        ),
     }
 
 
-CASES = [pytest.param(name, role, id=f"{name}-{role}") for name in sorted(MATRIX) for role in ROLES]
+def _proposals(owner, confidential: bool, platform, criterion, now) -> dict:
+    """``owner``'s proposals at each stage governance has URLs for, with their review (routed
+    to CoE reviewers), its answer's evidence file, risk, condition and register entry."""
+
+    def proposal(status, **extra):
+        return UseCaseFactory(
+            owner=owner, status=status, confidential=confidential, submitted_at=now, **extra
+        )
+
+    under_review = proposal("in_review")
+    review = ReviewFactory(use_case=under_review, area="privacy", reviewer_kind="coe")
+    answer = Answer(
+        review=review, criterion=criterion, criterion_code=criterion.code,
+        criterion_text=criterion.text,
+    )  # fmt: skip
+    answer.evidence_file.save("dpia.pdf", ContentFile(b"%PDF-1.4 matrix"), save=False)
+    answer.save()
+    live = proposal("approved_with_conditions", platform=platform, decided_at=now)
+    RegisterEntryFactory(use_case=live)
+    return {
+        "new": proposal("submitted"),
+        "proposal": under_review,
+        "risk": RiskAssessmentFactory(use_case=under_review),
+        "review": review,
+        "answer": answer,
+        "live": live,
+        "condition": ConditionFactory(use_case=live),
+    }
 
 
-@pytest.mark.parametrize(("url_name", "role"), CASES)
-def test_access(client, world, url_name, role):
-    row = MATRIX[url_name]
-    kwargs = row.kwargs(world) if row.kwargs else {}
-    url = reverse(url_name, kwargs=kwargs)
+def _cases():
+    for name in sorted(MATRIX):
+        rows = MATRIX[name] if isinstance(MATRIX[name], tuple) else (MATRIX[name],)
+        for row in rows:
+            label = f"{name}[{row.on}]" if len(rows) > 1 else name
+            for role in ROLES:
+                yield pytest.param(name, row, role, id=f"{label}-{role}")
+
+
+@pytest.mark.parametrize(("url_name", "row", "role"), list(_cases()))
+def test_access(db, client, world, url_name, row, role):
+    url = reverse(url_name, kwargs=row.url_kwargs(world))
     if role != "anonymous":
         client.force_login(world["people"][role])
 
