@@ -108,30 +108,24 @@ class RoleSkillForm(forms.ModelForm):
         fields = ["skill", "level"]
 
 
-class BaseRoleSkillFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        seen = set()
-        for form in self.forms:
-            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
-                continue
-            skill = form.cleaned_data.get("skill")
-            if skill in seen:
-                form.add_error("skill", f"{skill} is listed twice.")
-            seen.add(skill)
-
-
 RoleSkillFormSet = forms.inlineformset_factory(
     AdoptionRole,
     RoleSkill,
     form=RoleSkillForm,
-    formset=BaseRoleSkillFormSet,
     extra=3,
     can_delete=True,
 )
 
 
 class LearningResourceForm(forms.ModelForm):
+    url = forms.URLField(
+        label="Link",
+        max_length=500,
+        assume_scheme="https",
+        help_text="Where to take it. A CSV import updates the resource with the same link.",
+        error_messages={"unique": "Another resource already has this link."},
+    )
+
     class Meta:
         model = LearningResource
         fields = [
@@ -153,11 +147,11 @@ class LearningResourceForm(forms.ModelForm):
         }
         help_texts = {"status": "Retired resources leave the catalog; completions stay."}
 
-    def clean_skills(self):
-        skills = self.cleaned_data.get("skills")
-        if not skills:
-            raise forms.ValidationError("Pick at least one skill the resource builds.")
-        return skills
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].error_messages["required"] = (
+            "Pick at least one skill the resource builds."
+        )
 
 
 class PathSummaryForm(forms.ModelForm):
@@ -190,6 +184,14 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class EventForm(forms.ModelForm):
+    online_url = forms.URLField(
+        label="Online link",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text="Meeting link, if online. Shown only to people holding a seat.",
+    )
+
     class Meta:
         model = Event
         fields = [
