@@ -35,11 +35,13 @@ def register_for_event(event_id: int, *, actor) -> EventRegistration:
 
     Registering again while registered or waiting changes nothing.
     """
-    now = timezone.now()
     with transaction.atomic():
         # Race: two people registering for the last seat. The row lock on the event makes
         # the count below and the insert one step for each of them.
         event = Event.objects.select_for_update().get(pk=event_id)
+        # Read the clock once the lock is held, so the queue order (registered_at) is the
+        # order in which seats were handed out.
+        now = timezone.now()
         if event.is_cancelled:
             raise SkillingError("This event is cancelled.")
         if event.starts_at <= now:
@@ -68,11 +70,11 @@ def register_for_event(event_id: int, *, actor) -> EventRegistration:
 
 def cancel_registration(event_id: int, *, actor) -> EventRegistration | None:
     """Give up a seat or leave the waiting list; a freed seat goes to the next in line."""
-    now = timezone.now()
     with transaction.atomic():
         # Race: a cancellation and a registration at once. Under the event lock the freed
         # seat goes to the head of the queue, never to both.
         event = Event.objects.select_for_update().get(pk=event_id)
+        now = timezone.now()
         registration = EventRegistration.objects.filter(event=event, user=actor).first()
         if registration is None or registration.status == RegistrationStatus.CANCELLED:
             return registration
