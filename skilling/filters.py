@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from skilling.choices import (
     DURATION_BOUNDS,
@@ -23,18 +25,23 @@ class LearningResourceFilter(django_filters.FilterSet):
         queryset=Skill.objects.all(),
         to_field_name="slug",
         method="by_skill",
+        label="Skill",
         empty_label="Any skill",
     )
     role = django_filters.ModelChoiceFilter(
         queryset=AdoptionRole.objects.all(),
         to_field_name="slug",
         method="by_role",
+        label="Role",
         empty_label="Any role",
     )
     level = django_filters.ChoiceFilter(choices=Level.choices, empty_label="Any level")
     kind = django_filters.ChoiceFilter(choices=ResourceKind.choices, empty_label="Any kind")
     duration = django_filters.ChoiceFilter(
-        choices=DurationBand.choices, method="by_duration", empty_label="Any length"
+        choices=DurationBand.choices,
+        method="by_duration",
+        label="Duration",
+        empty_label="Any length",
     )
     language = django_filters.ChoiceFilter(choices=Language.choices, empty_label="Any language")
     provider = django_filters.ChoiceFilter(choices=Provider.choices, empty_label="Any provider")
@@ -53,9 +60,11 @@ class LearningResourceFilter(django_filters.FilterSet):
             | Q(provider_name__icontains=value)
         )
 
+    @extend_schema_field(OpenApiTypes.STR)  # a skill slug in the query string
     def by_skill(self, queryset, name, skill):
         return queryset.filter(skills=skill) if skill else queryset
 
+    @extend_schema_field(OpenApiTypes.STR)  # a role slug in the query string
     def by_role(self, queryset, name, role):
         """Resources on the role's path or covering a skill the role needs."""
         if not role:
@@ -79,7 +88,7 @@ class ManageResourceFilter(LearningResourceFilter):
     """The admins' list also filters by status (active or retired)."""
 
     status = django_filters.ChoiceFilter(
-        choices=ResourceStatus.choices, empty_label="Active and retired"
+        choices=ResourceStatus.choices, label="Status", empty_label="Active and retired"
     )
 
     class Meta(LearningResourceFilter.Meta):

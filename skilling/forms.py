@@ -163,7 +163,9 @@ class PathSummaryForm(forms.ModelForm):
 
 class PathStepForm(forms.Form):
     resource = forms.ModelChoiceField(
-        queryset=LearningResource.objects.none(), label="Resource to add"
+        queryset=LearningResource.objects.none(),
+        label="Resource to add",
+        empty_label="Choose an active resource…",
     )
     note = forms.CharField(max_length=200, required=False, label="Why this step (optional)")
 

@@ -53,9 +53,9 @@ def manage_home(request: HttpRequest) -> HttpResponse:
         "skilling/manage/home.html",
         {
             "counts": counts,
-            "skills": Skill.objects.count(),
-            "roles": AdoptionRole.objects.count(),
-            "events": Event.objects.count(),
+            "skill_count": Skill.objects.count(),
+            "role_count": AdoptionRole.objects.count(),
+            "event_count": Event.objects.count(),
             "imports": ResourceImport.objects.select_related("uploaded_by")[:5],
         },
     )
@@ -194,7 +194,8 @@ def manage_roles(request: HttpRequest) -> HttpResponse:
         skill_count=Count("requirements", distinct=True),
         step_count=Count("path__steps", distinct=True),
     ).order_by("position", "name")
-    return render(request, "skilling/manage/roles.html", {"roles": roles})
+    # Not "roles": the base layout's context already uses that name for the person's roles.
+    return render(request, "skilling/manage/roles.html", {"adoption_roles": roles})
 
 
 @require_http_methods(["GET", "POST"])

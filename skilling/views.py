@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from skilling import access, coverage, enrolments, events, paths, recommendations
-from skilling.choices import EnrolmentStatus, EventStatus, RegistrationStatus
+from skilling.choices import EnrolmentStatus, EventStatus, Level, RegistrationStatus, SkillCategory
 from skilling.errors import SkillingError
 from skilling.filters import LearningResourceFilter
 from skilling.forms import CompleteForm, LearnerRolesForm, ProgressForm
@@ -333,7 +333,14 @@ def role_path(request: HttpRequest, slug: str) -> HttpResponse:
             "path": path,
             "steps": [(step, statuses.get(step.resource_id)) for step in steps],
             "progress": progress,
-            "requirements": [(r, held.get(r.skill_id, 0)) for r in requirements],
+            "requirements": [
+                (
+                    r,
+                    held.get(r.skill_id, 0),
+                    Level(held[r.skill_id]).label if r.skill_id in held else "",
+                )
+                for r in requirements
+            ],
             "profile": profile,
             "can_manage": access.can_manage_catalog(request.user),
         },
@@ -361,7 +368,10 @@ def role_target(request: HttpRequest, slug: str) -> HttpResponse:
 def skill_list(request: HttpRequest) -> HttpResponse:
     skills = Skill.objects.annotate(
         resource_count=Count("resources", filter=Q(resources__status="active"))
-    ).order_by("category", "name")
+    ).order_by("name")
+    # Categories in the taxonomy's order (foundations first), not alphabetically.
+    order = list(SkillCategory.values)
+    skills = sorted(skills, key=lambda s: order.index(s.category) if s.category in order else 99)
     return render(request, "skilling/skill_list.html", {"skills": skills})
 
 

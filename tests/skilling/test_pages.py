@@ -521,3 +521,22 @@ def test_list_pages_run_a_bounded_number_of_queries(
     client.force_login(user)
     with django_assert_max_num_queries(bound):
         assert client.get(reverse(url)).status_code == 200
+
+
+def test_catalog_filters_have_readable_labels(client, employee):
+    client.force_login(employee)
+    body = client.get(reverse("skilling:catalog")).content.decode()
+    for label in ["Search", "Skill", "Role", "Level", "Kind", "Duration", "Language", "Provider"]:
+        assert f">{label}</label>" in body
+    assert "[invalid name]" not in body
+
+
+@pytest.mark.parametrize(
+    "url", ["skilling:manage", "skilling:manage_roles", "skilling:manage_skills"]
+)
+def test_admin_pages_keep_the_admin_navigation(client, coe_admin, url):
+    """Regression: a context variable named "roles" hid the admin's nav entries."""
+    client.force_login(coe_admin)
+    body = client.get(reverse(url)).content.decode()
+    assert f'href="{reverse("skilling:manage")}"' in body
+    assert f'href="{reverse("skilling:coverage")}"' in body
