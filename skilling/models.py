@@ -54,7 +54,7 @@ class Skill(models.Model):
 
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    category = models.CharField(max_length=20, choices=SkillCategory.choices)
+    category = models.CharField(max_length=20, choices=SkillCategory.choices, db_index=True)
     description = models.TextField(blank=True)
 
     objects = OpenCatalogQuerySet.as_manager()
@@ -169,6 +169,7 @@ class LearningResource(models.Model):
             models.Index(fields=["status", "language"], name="resource_status_language"),
             models.Index(fields=["status", "duration_minutes"], name="resource_status_duration"),
             models.Index(fields=["status", "title"], name="resource_status_title"),
+            models.Index(fields=["status", "provider"], name="resource_status_provider"),
         ]
 
     def __str__(self) -> str:
@@ -356,6 +357,9 @@ class Event(models.Model):
         indexes = [
             # Lists show upcoming scheduled events; the reminder task scans a time window.
             models.Index(fields=["status", "starts_at"], name="event_status_starts"),
+            # The events page lists those not over yet (ends_at) and the API filters by kind.
+            models.Index(fields=["ends_at"], name="event_ends"),
+            models.Index(fields=["kind", "starts_at"], name="event_kind_starts"),
         ]
         constraints = [
             models.CheckConstraint(
