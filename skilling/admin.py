@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from skilling import events
 from skilling.forms import EventForm
@@ -15,6 +16,9 @@ from skilling.models import (
     RoleSkill,
     Skill,
 )
+
+# Links typed without a scheme are https, as in the portal's own forms.
+HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Skill)
@@ -48,6 +52,7 @@ class RoleSkillAdmin(admin.ModelAdmin):
 
 @admin.register(LearningResource)
 class LearningResourceAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_LINKS
     list_display = ("title", "kind", "level", "duration_minutes", "provider", "language", "status")
     list_filter = ("status", "kind", "level", "provider", "language", "skills")
     search_fields = ("title", "description", "provider_name", "url")
@@ -83,6 +88,7 @@ class PathStepAdmin(admin.ModelAdmin):
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_LINKS
     list_display = ("user", "resource", "status", "progress", "completed_at")
     list_filter = ("status",)
     list_select_related = ("user", "resource")
@@ -113,15 +119,24 @@ class EventRegistrationInline(admin.TabularInline):
         return False
 
 
+class EventAdminForm(EventForm):
+    """The portal's event form with the admin's own date and time widgets."""
+
+    class Meta(EventForm.Meta):
+        widgets = {}
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_LINKS
     list_display = ("title", "kind", "starts_at", "capacity", "status")
     list_filter = ("status", "kind")
     search_fields = ("title", "description", "location")
     date_hierarchy = "starts_at"
-    # The portal's form and save: capacity never below the seats taken, and a larger
+    # The portal's rules and save: capacity never below the seats taken, and a larger
     # capacity moves people up from the waiting list, as on the portal's event page.
-    form = EventForm
+    form = EventAdminForm
+    raw_id_fields = ("resource",)
     inlines = [EventRegistrationInline]
 
     def save_model(self, request, obj, form, change):
@@ -130,11 +145,18 @@ class EventAdmin(admin.ModelAdmin):
 
 @admin.register(EventRegistration)
 class EventRegistrationAdmin(admin.ModelAdmin):
+    """Read-only: seats change through register/cancel so the waiting list stays right."""
+
     list_display = ("event", "user", "status", "registered_at", "reminded_at")
     list_filter = ("status",)
     list_select_related = ("event", "user")
     search_fields = ("event__title", "user__username", "user__last_name")
-    raw_id_fields = ("event", "user")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(ResourceImport)

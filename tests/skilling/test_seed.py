@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.template import Context, Template
+from django.utils import timezone
 
 from skilling.choices import RegistrationStatus
 from skilling.models import (
@@ -55,18 +56,12 @@ def test_demo_is_realistic_and_safe_to_run_twice():
 
     full = [
         e
-        for e in Event.objects.filter(starts_at__gt=e_now())
+        for e in Event.objects.filter(starts_at__gt=timezone.now())
         if e.registrations.filter(status=RegistrationStatus.CONFIRMED).count() == e.capacity
     ]
     assert full and full[0].registrations.filter(status=RegistrationStatus.WAITLISTED).exists()
     assert not full[0].registrations.filter(user__username="employee").exists()
     assert LearnerProfile.objects.get(user__username="employee").target_role.slug == "power-user"
-
-
-def e_now():
-    from django.utils import timezone
-
-    return timezone.now()
 
 
 def render(slugs):
@@ -90,3 +85,43 @@ def test_role_paths_include_links_the_roles_a_team_lacks(slugs):
 def test_role_paths_include_renders_nothing_without_roles():
     assert render([]).strip() == ""
     assert render(["unknown"]).strip() == ""
+
+
+def test_every_skilling_model_is_in_the_django_admin(admin_client):
+    from django.apps import apps
+    from django.contrib import admin
+
+    for model in apps.get_app_config("skilling").get_models():
+        assert admin.site.is_registered(model), model
+        opts = model._meta
+        url = f"/admin/{opts.app_label}/{opts.model_name}/"
+        assert admin_client.get(url).status_code == 200, url
+
+
+def test_django_admin_event_edit_moves_the_waiting_list_up(admin_client, employee, colleague):
+    from skilling import events as event_logic
+    from tests.skilling.factories import EventFactory
+
+    event = EventFactory(capacity=1)
+    event_logic.register_for_event(event.pk, actor=employee)
+    event_logic.register_for_event(event.pk, actor=colleague)
+    url = f"/admin/skilling/event/{event.pk}/change/"
+    assert admin_client.get(url).status_code == 200
+    assert admin_client.get("/admin/skilling/event/add/").status_code == 200
+
+    local = timezone.localtime(event.starts_at)
+    response = admin_client.post(
+        url,
+        {
+            "title": event.title, "kind": event.kind, "description": "",
+            "starts_at_0": local.strftime("%Y-%m-%d"),
+            "starts_at_1": local.strftime("%H:%M:%S"),
+            "ends_at_0": timezone.localtime(event.ends_at).strftime("%Y-%m-%d"),
+            "ends_at_1": timezone.localtime(event.ends_at).strftime("%H:%M:%S"),
+            "location": "Room 1", "online_url": "", "capacity": 2, "resource": "",
+            "status": "scheduled",
+            "registrations-TOTAL_FORMS": 0, "registrations-INITIAL_FORMS": 0,
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, [str(e) for e in response.context["errors"]]
+    assert EventRegistration.objects.get(user=colleague).status == RegistrationStatus.CONFIRMED
