@@ -61,9 +61,11 @@ TEAM_ROLES = [
     ("executive-sponsor", "Executive sponsor"),
     ("ai-champion", "AI champion"),
     ("ai-product-owner", "AI product owner"),
-    ("prompt-engineer", "Prompt engineer / power user"),
+    ("power-user", "Prompt engineer / power user"),
     ("llm-engineer", "LLM engineer"),
+    ("ai-platform-engineer", "AI platform engineer"),
     ("data-steward", "Data steward"),
     ("responsible-ai-lead", "Responsible-AI lead"),
     ("ai-security-engineer", "AI security engineer"),
+    ("change-lead", "Change lead"),
 ]

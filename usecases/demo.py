@@ -119,7 +119,7 @@ PROPOSALS = [
             "uses_personal_data": True,
             "effort": "M",
             "data_readiness": 4,
-            "team_roles": ["ai-product-owner", "prompt-engineer", "ai-champion"],
+            "team_roles": ["ai-product-owner", "power-user", "ai-champion"],
         },
         ["employee", "james.okafor", "mei.tanaka", "sofia.marin"],
         [
@@ -146,7 +146,7 @@ PROPOSALS = [
             "data_sensitivity": "public",
             "effort": "S",
             "data_readiness": 5,
-            "team_roles": ["ai-champion", "prompt-engineer"],
+            "team_roles": ["ai-champion", "power-user"],
         },
         ["james.okafor"],
         [],
