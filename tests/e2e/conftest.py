@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import skip_or_fail
+from tests.conftest import IN_CI
 
 # Playwright's sync API runs an event loop; the ORM calls in live_server tests need this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -25,16 +25,21 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/e2e/" in str(item.fspath):
-            item.add_marker(pytest.mark.e2e)
+def pytest_collection_modifyitems(config, items):
+    # Decided at collection, before the live server's database fixtures run.
+    journeys = [item for item in items if "tests/e2e/" in str(item.fspath)]
+    for item in journeys:
+        item.add_marker(pytest.mark.e2e)
+    if journeys and not Path(CHROMIUM).exists():
+        reason = f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
+        if IN_CI:
+            raise pytest.UsageError(f"CI=true but {reason}")
+        for item in journeys:
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    if not Path(CHROMIUM).exists():
-        skip_or_fail(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 

@@ -19,27 +19,36 @@ from django.conf import settings
 from django.db import connection
 
 from coe_portal.celery import app as celery_app
-from tests.conftest import skip_or_fail
+from tests.conftest import IN_CI, skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/integration/" in str(item.fspath):
-            item.add_marker(pytest.mark.integration)
-
-
-@pytest.fixture(autouse=True)
-def _require_services():
+def _missing_service() -> str | None:
+    """Why the integration tests cannot run here, or None when PostgreSQL and Redis answer."""
     if not settings.IS_POSTGRES:
-        skip_or_fail("integration tests need PostgreSQL: set DATABASE_URL=postgres://…")
+        return "integration tests need PostgreSQL: set DATABASE_URL=postgres://…"
     if not settings.REDIS_URL:
-        skip_or_fail("integration tests need Redis: set REDIS_URL=redis://…")
+        return "integration tests need Redis: set REDIS_URL=redis://…"
     try:
         redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
     except redis.RedisError as exc:
-        skip_or_fail(f"Redis at {settings.REDIS_URL} does not answer: {exc}")
+        return f"Redis at {settings.REDIS_URL} does not answer: {exc}"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    # Decided at collection, before any database fixture runs: skipping from inside a
+    # fixture would leave transactional tests half set up.
+    integration = [item for item in items if "tests/integration/" in str(item.fspath)]
+    for item in integration:
+        item.add_marker(pytest.mark.integration)
+    reason = _missing_service() if integration else None
+    if reason and IN_CI:
+        raise pytest.UsageError(f"CI=true but {reason}")
+    if reason:
+        for item in integration:
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")
