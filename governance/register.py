@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from coe_portal.roles import Role
+from coe_portal.spreadsheets import safe_cell
 from governance.choices import ConditionStatus, ReviewKind, ReviewStatus, RiskTier
 from governance.models import RegisterEntry, Review, RiskAssessment
 from usecases.choices import LIVE_STATUSES
@@ -62,11 +63,11 @@ def write_csv(rows: Iterable[UseCase], out) -> None:
         writer.writerow(
             [
                 uc.pk,
-                _safe(uc.title),
+                safe_cell(uc.title),
                 uc.get_status_display(),
-                _safe(str(uc.owner)),
-                _safe(str(uc.department)),
-                _safe(uc.platform.name if uc.platform else uc.platform_other),
+                safe_cell(str(uc.owner)),
+                safe_cell(str(uc.department)),
+                safe_cell(uc.platform.name if uc.platform else uc.platform_other),
                 uc.get_data_sensitivity_display(),
                 RiskTier(assessment.tier).label if assessment else "",
                 uc.open_conditions,
@@ -74,12 +75,6 @@ def write_csv(rows: Iterable[UseCase], out) -> None:
                 uc.decided_at.date().isoformat() if uc.decided_at else "",
             ]
         )
-
-
-def _safe(value: str) -> str:
-    """Stop spreadsheet programs from running a cell as a formula."""
-    value = value or ""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def open_due_rereviews(today=None) -> list[int]:

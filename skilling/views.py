@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from coe_portal.spreadsheets import safe_cell
 from skilling import access, coverage, enrolments, events, paths, recommendations
 from skilling.choices import EnrolmentStatus, EventStatus, Level, RegistrationStatus, SkillCategory
 from skilling.errors import SkillingError
@@ -540,7 +541,7 @@ def coverage_csv(request: HttpRequest) -> HttpResponse:
         for report in reports:
             for row in report.roles:
                 writer.writerow(
-                    [_cell(report.name), _cell(row.role.name), row.holding, row.targeting,
+                    [safe_cell(report.name), safe_cell(row.role.name), row.holding, row.targeting,
                      row.learners, row.path_steps,
                      "" if row.path_completion_percent is None else row.path_completion_percent,
                      row.completed_path]
@@ -552,12 +553,7 @@ def coverage_csv(request: HttpRequest) -> HttpResponse:
         for report in reports:
             for row in report.skill_gaps:
                 writer.writerow(
-                    [_cell(report.name), _cell(row.skill.name), row.skill.get_category_display(),
+                    [safe_cell(report.name), safe_cell(row.skill.name), row.skill.get_category_display(),
                      row.needed_by, row.below_level, row.gap_percent]
                 )  # fmt: skip
     return response
-
-
-def _cell(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

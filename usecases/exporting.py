@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 
+from coe_portal.spreadsheets import safe_cell
+
 COLUMNS = [
     ("id", "Number"),
     ("title", "Title"),
@@ -23,15 +25,6 @@ COLUMNS = [
     ("created_at", "Created"),
     ("link", "Link"),
 ]
-# Cells a spreadsheet would read as a formula (CSV injection); a leading quote defuses them.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 class _Echo:
@@ -57,7 +50,7 @@ def row_for(use_case) -> list[str]:
         "created_at": use_case.created_at.date().isoformat(),
         "link": base + use_case.get_absolute_url(),
     }
-    return [neutralise(values[key]) for key, _label in COLUMNS]
+    return [safe_cell(values[key]) for key, _label in COLUMNS]
 
 
 def csv_lines(queryset: Iterable) -> Iterator[str]:
