@@ -65,7 +65,7 @@ from tests.skilling.factories import (
     profile,
 )
 from usecases import engagement, notifications
-from usecases.models import Attachment, Notification, UseCaseEvent
+from usecases.models import Attachment, Follow, Notification, UseCaseEvent
 
 ROLES = ("anonymous", "employee", "other_dept", "champion", "reviewer", "admin", "leader")
 LOGIN = "login"  # a redirect to the login page
@@ -281,11 +281,15 @@ MATRIX: dict[str, Row | tuple[Row, ...]] = {
     # an upload waiting in the admin's session (the role check answers first for others)
     "usecases:usecase_import": Row(403, exceptions=only(admin=200)),
     "usecases:usecase_import_map": Row(
-        403, exceptions=only(admin=200), kwargs=lambda _: {"token": IMPORT_TOKEN},
+        403,
+        exceptions=only(admin=200),
+        kwargs=lambda _: {"token": IMPORT_TOKEN},
         session="import_session",
     ),  # fmt: skip
     "usecases:usecase_import_preview": Row(
-        403, exceptions=only(admin=200), kwargs=lambda _: {"token": IMPORT_TOKEN},
+        403,
+        exceptions=only(admin=200),
+        kwargs=lambda _: {"token": IMPORT_TOKEN},
         session="import_session",
     ),  # fmt: skip
     # notifications: one's own only ("notification": Finance's employee's, about a comment
@@ -293,7 +297,9 @@ MATRIX: dict[str, Row | tuple[Row, ...]] = {
     "usecases:notification_list": Row(200),
     "usecases:notification_read": Row(405),  # POST only
     "usecases:notification_open": Row(
-        404, exceptions=only(employee=302), on="notification",
+        404,
+        exceptions=only(employee=302),
+        on="notification",
         kwargs=lambda n: {"notification_pk": n.pk},
     ),  # fmt: skip
     # one proposal: Finance's confidential one under review, and the draft
@@ -372,9 +378,7 @@ MATRIX: dict[str, Row | tuple[Row, ...]] = {
     "skilling:resource_edit": Row(403, exceptions=only(admin=200), on="retired"),
     "skilling:resource_import": Row(403, exceptions=only(admin=200)),
     "skilling:resource_import_template": Row(403, exceptions=only(admin=200)),
-    "skilling:resource_import_confirm": Row(
-        403, exceptions=only(admin=200), on="resource_import"
-    ),
+    "skilling:resource_import_confirm": Row(403, exceptions=only(admin=200), on="resource_import"),
     "skilling:manage_skills": Row(403, exceptions=only(admin=200)),
     "skilling:skill_create": Row(403, exceptions=only(admin=200)),
     "skilling:skill_edit": Row(403, exceptions=only(admin=200), on="skill"),
@@ -421,10 +425,20 @@ MATRIX: dict[str, Row | tuple[Row, ...]] = {
         403, anonymous=API, exceptions=only(champion=200, **COE_AND_LEADERS)
     ),
     "skills-coverage-detail": (
-        Row(403, anonymous=API, exceptions=only(champion=200, **COE_AND_LEADERS), on="finance",
-            kwargs=lambda d: {"department": d.code}),
-        Row(403, anonymous=API, exceptions=COE_AND_LEADERS, on="marketing",
-            kwargs=lambda d: {"department": d.code}),
+        Row(
+            403,
+            anonymous=API,
+            exceptions=only(champion=200, **COE_AND_LEADERS),
+            on="finance",
+            kwargs=lambda d: {"department": d.code},
+        ),
+        Row(
+            403,
+            anonymous=API,
+            exceptions=COE_AND_LEADERS,
+            on="marketing",
+            kwargs=lambda d: {"department": d.code},
+        ),
     ),  # fmt: skip
 }
 
@@ -535,7 +549,7 @@ def _build_world() -> dict:
 
 def _intake(people, draft, confidential, marketing_open) -> dict:
     """Files on the draft and on Finance's confidential proposal, a comment on the latter
-    and the notification it made for its owner, and an inventory upload waiting in an
+    and the notification it made for its owner (not for a follower who may not see it), and an inventory upload waiting in an
     admin's session."""
 
     def attachment(use_case):
@@ -548,6 +562,9 @@ def _intake(people, draft, confidential, marketing_open) -> dict:
         return upload
 
     secret_file = attachment(confidential)
+    # Marketing's employee followed it once (before it was marked confidential, say): they
+    # must not hear of the comment below.
+    Follow.objects.create(use_case=confidential, user=people["other_dept"])
     comment = engagement.add_comment(confidential.pk, actor=people["reviewer"], body="DPIA?")
     notifications.notify_event(UseCaseEvent.objects.get(data__comment=comment.pk).pk)
     staged = Path(settings.MEDIA_ROOT) / "imports"
@@ -560,8 +577,11 @@ def _intake(people, draft, confidential, marketing_open) -> dict:
         "notification": Notification.objects.get(recipient=people["employee"]),
         "import_session": {
             f"usecase-import:{IMPORT_TOKEN}": {
-                "name": "", "columns": {"title": "Title", "problem": "Problem"},
-                "values": {}, "defaults": {}, "file_name": "inventory.csv",
+                "name": "",
+                "columns": {"title": "Title", "problem": "Problem"},
+                "values": {},
+                "defaults": {},
+                "file_name": "inventory.csv",
             }
         },  # fmt: skip
     }

@@ -43,6 +43,13 @@ def mark_duplicate(use_case_id: int, original_id: int, *, actor, note: str = "")
             raise TransitionError("Only CoE staff or the department's champion may do this.")
         if not UseCase.objects.visible_to(actor).filter(pk=original.pk).exists():
             raise TransitionError("That proposal does not exist.")
+        # Its owner is told the original's number and title and made to follow it: that
+        # must not reveal a proposal they may not see (a confidential one elsewhere).
+        if not UseCase.objects.visible_to(duplicate.owner).filter(pk=original.pk).exists():
+            raise TransitionError(
+                "This proposal's owner may not see that one (it is confidential): "
+                "reject it with a note instead."
+            )
         if original.duplicate_of_id:
             raise TransitionError(
                 f"#{original.pk} is itself a duplicate of #{original.duplicate_of_id}; "

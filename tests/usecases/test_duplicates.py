@@ -87,3 +87,27 @@ def test_page_form_marks_duplicate(client, pair, reviewer, employee):
     assert response.status_code == 302
     duplicate.refresh_from_db()
     assert duplicate.duplicate_of_id == original.pk
+
+
+@pytest.mark.parametrize("original_kind", ["confidential", "draft"])
+def test_cannot_merge_into_a_proposal_the_duplicates_owner_may_not_see(
+    outsider, employee, reviewer, original_kind, django_capture_on_commit_callbacks
+):
+    """The merge tells the duplicate's owner the original's number and title and makes them
+    follow it: an original they may not see (another department's confidential proposal)
+    would leak through that notification and email (issue 8)."""
+    original = UseCaseFactory(
+        owner=outsider,
+        status="draft" if original_kind == "draft" else "in_review",
+        confidential=original_kind == "confidential",
+        title="Secret pricing model",
+    )
+    duplicate = UseCaseFactory(owner=employee, status="submitted", title="Pricing model")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(TransitionError):
+        mark_duplicate(duplicate.pk, original.pk, actor=reviewer)
+
+    duplicate.refresh_from_db()
+    assert duplicate.status == "submitted" and duplicate.duplicate_of_id is None
+    assert not Follow.objects.filter(use_case=original, user=employee).exists()
+    assert not any("Secret" in n.message for n in Notification.objects.filter(recipient=employee))
