@@ -17,10 +17,11 @@ import io
 import pytest
 from django.urls import reverse
 
-from tests.test_access_matrix import ROLES, world  # noqa: F401 (the shared fixture)
+from tests import test_access_matrix as matrix
 from usecases.models import UseCase
 
-LOGGED_IN = [role for role in ROLES if role != "anonymous"]
+world = matrix.world  # the matrix's fixture, built once for this module too
+LOGGED_IN = [role for role in matrix.ROLES if role != "anonymous"]
 
 
 def may_see(role: str, person, use_case: UseCase) -> bool:

@@ -21,7 +21,11 @@ The rules the rows follow (DESIGN.md "Who uses it", issues 4, 6 and 8):
 Object URLs are asked about Finance's confidential proposals, owned by "employee", so
 "other_dept" must not even learn they exist; where it tells more, also about Marketing's
 open ones, owned by "other_dept", so Finance's employee and champion meet a department
-not theirs (the world fixture at the end builds them all).
+not theirs. Intake rows also ask about "employee"'s draft (their alone, even for the CoE)
+and files reached through the wrong proposal; skilling rows about a retired course only
+"employee" is enrolled in, and about Finance's and Marketing's coverage (the world fixture
+at the end builds them all). What the lists and exports hold per role is checked on the same
+world in test_access_lists.py.
 """
 
 from __future__ import annotations
@@ -285,13 +289,13 @@ MATRIX: dict[str, Row | tuple[Row, ...]] = {
         exceptions=only(admin=200),
         kwargs=lambda _: {"token": IMPORT_TOKEN},
         session="import_session",
-    ),  # fmt: skip
+    ),
     "usecases:usecase_import_preview": Row(
         403,
         exceptions=only(admin=200),
         kwargs=lambda _: {"token": IMPORT_TOKEN},
         session="import_session",
-    ),  # fmt: skip
+    ),
     # notifications: one's own only ("notification": Finance's employee's, about a comment
     # on their confidential proposal)
     "usecases:notification_list": Row(200),
@@ -301,7 +305,7 @@ MATRIX: dict[str, Row | tuple[Row, ...]] = {
         exceptions=only(employee=302),
         on="notification",
         kwargs=lambda n: {"notification_pk": n.pk},
-    ),  # fmt: skip
+    ),
     # one proposal: Finance's confidential one under review, and the draft
     "usecases:usecase_detail": (
         Row(200, exceptions=only(other_dept=404), on="proposal"),
@@ -439,7 +443,7 @@ MATRIX: dict[str, Row | tuple[Row, ...]] = {
             on="marketing",
             kwargs=lambda d: {"department": d.code},
         ),
-    ),  # fmt: skip
+    ),
 }
 
 
@@ -583,7 +587,7 @@ def _intake(people, draft, confidential, marketing_open) -> dict:
                 "defaults": {},
                 "file_name": "inventory.csv",
             }
-        },  # fmt: skip
+        },
     }
 
 
