@@ -21,15 +21,22 @@ The rules the rows follow (DESIGN.md "Who uses it", issues 4, 6 and 8):
 Object URLs are asked about Finance's confidential proposals, owned by "employee", so
 "other_dept" must not even learn they exist; where it tells more, also about Marketing's
 open ones, owned by "other_dept", so Finance's employee and champion meet a department
-not theirs (the world fixture at the end builds them all).
+not theirs. Intake rows also ask about "employee"'s draft (their alone, even for the CoE)
+and files reached through the wrong proposal; skilling rows about a retired course only
+"employee" is enrolled in, and about Finance's and Marketing's coverage (the world fixture
+at the end builds them all). What the lists and exports hold per role is checked on the same
+world in test_access_lists.py.
 """
 
 from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import override_settings
@@ -41,6 +48,7 @@ from coe_portal.roles import Role
 from governance.models import Answer, Criterion
 from metrics import readiness
 from metrics.models import KpiSnapshot, Report
+from skilling import events, imports
 from tests.factories import (
     ConditionFactory,
     DepartmentFactory,
@@ -51,6 +59,17 @@ from tests.factories import (
     UseCaseFactory,
     UserFactory,
 )
+from tests.skilling.factories import (
+    AdoptionRoleFactory,
+    EnrolmentFactory,
+    EventFactory,
+    LearningResourceFactory,
+    SkillFactory,
+    path_for,
+    profile,
+)
+from usecases import engagement, notifications
+from usecases.models import Attachment, Follow, Notification, UseCaseEvent
 
 ROLES = ("anonymous", "employee", "other_dept", "champion", "reviewer", "admin", "leader")
 LOGIN = "login"  # a redirect to the login page
@@ -66,6 +85,8 @@ class Row:
     exceptions: dict[str, int | str] = field(default_factory=dict)
     on: str | None = None  # a key of the world
     kwargs: object = None  # the object (or None) -> URL kwargs; default {"pk": object.pk}
+    session: str | None = None  # a key of the world: data put in the person's session first
+    query: object = None  # the object -> the query string's parameters
 
     def expected(self, role: str):
         if role == "anonymous":
@@ -85,6 +106,25 @@ def only(**allowed) -> dict:
 
 def by_code(department) -> dict:
     return {"code": department.code}
+
+
+def by_department(department) -> dict:
+    return {"department": department.code}
+
+
+def no_kwargs(_) -> dict:  # a URL without arguments, asked about an object by its query
+    return {}
+
+
+def by_slug(obj) -> dict:
+    return {"slug": obj.slug}
+
+
+def attachment_kwargs(attachment) -> dict:
+    return {"pk": attachment.use_case_id, "attachment_pk": attachment.pk}
+
+
+IMPORT_TOKEN = "0123456789abcdef0123456789abcdef"  # an upload waiting to be mapped
 
 
 API = 401  # an anonymous API call
@@ -240,6 +280,186 @@ MATRIX: dict[str, Row | tuple[Row, ...]] = {
     ),
     "report-list": Row(403, anonymous=API, exceptions=COE_AND_LEADERS),
     "report-detail": Row(403, anonymous=API, exceptions=COE_AND_LEADERS, on="report"),
+    # intake: lists, the form and its helpers, data in and out ("draft": Finance's employee's
+    # draft; lists and exports are filtered, test_access_lists.py checks what they hold)
+    "usecases:usecase_list": Row(200),
+    "usecases:my_proposals": Row(200),
+    # everyone who logs in is an employee and may propose, leadership included (read-only
+    # is about the leadership role's powers, not the person's own proposals)
+    "usecases:usecase_create": Row(200),
+    "usecases:usecase_validate": Row(405),  # POST only (htmx)
+    "usecases:usecase_similar": Row(200),
+    "usecases:usecase_export": Row(200),
+    # CSV import of an existing inventory: CoE admins only; map and preview are asked about
+    # an upload waiting in the admin's session (the role check answers first for others)
+    "usecases:usecase_import": Row(403, exceptions=only(admin=200)),
+    "usecases:usecase_import_map": Row(
+        403,
+        exceptions=only(admin=200),
+        kwargs=lambda _: {"token": IMPORT_TOKEN},
+        session="import_session",
+    ),
+    "usecases:usecase_import_preview": Row(
+        403,
+        exceptions=only(admin=200),
+        kwargs=lambda _: {"token": IMPORT_TOKEN},
+        session="import_session",
+    ),
+    # notifications: one's own only ("notification": Finance's employee's, about a comment
+    # on their confidential proposal)
+    "usecases:notification_list": Row(200),
+    "usecases:notification_read": Row(405),  # POST only
+    "usecases:notification_open": Row(
+        404,
+        exceptions=only(employee=302),
+        on="notification",
+        kwargs=lambda n: {"notification_pk": n.pk},
+    ),
+    # one proposal: Finance's confidential one under review, and the draft
+    "usecases:usecase_detail": (
+        Row(200, exceptions=only(other_dept=404), on="proposal"),
+        Row(404, exceptions=only(employee=200), on="draft"),  # a draft is its owner's alone
+        Row(200, on="marketing_proposal"),  # open: everyone
+    ),
+    "usecases:usecase_edit": (  # owners edit drafts (and changes requested) only
+        Row(404, exceptions=only(employee=200), on="draft"),
+        Row(403, exceptions=only(other_dept=404), on="proposal"),  # under review: nobody
+    ),
+    "usecases:usecase_transition": Row(405, on="proposal"),  # POST only
+    "usecases:usecase_endorse": Row(405, on="proposal"),  # POST only
+    "usecases:usecase_follow": Row(405, on="proposal"),  # POST only
+    "usecases:usecase_comment": Row(405, on="proposal"),  # POST only
+    # mark as a duplicate: CoE staff and the proposal's department's champions
+    "usecases:usecase_mark_duplicate": (
+        Row(403, exceptions=only(other_dept=404, champion=200, **COE), on="new"),
+        Row(403, exceptions=COE, on="marketing_new"),  # not Finance's champion's department
+    ),
+    # attachments: only through the proposal, for those who may see it
+    "usecases:attachment_download": (
+        Row(200, exceptions=only(other_dept=404), on="attachment", kwargs=attachment_kwargs),
+        Row(404, exceptions=only(employee=200), on="draft_attachment", kwargs=attachment_kwargs),
+        # the confidential proposal's file asked for through Marketing's open proposal
+        Row(404, on="attachment_elsewhere", kwargs=attachment_kwargs),
+    ),
+    # intake API: the same rules
+    "use-case-list": Row(200, anonymous=API),  # filtered to what each may see
+    "use-case-detail": (
+        Row(200, anonymous=API, exceptions=only(other_dept=404), on="proposal"),
+        Row(404, anonymous=API, exceptions=only(employee=200), on="draft"),
+    ),
+    "use-case-transitions": (
+        Row(200, anonymous=API, exceptions=only(other_dept=404), on="proposal"),
+        Row(404, anonymous=API, exceptions=only(employee=200), on="draft"),
+    ),
+    "use-case-comments": (  # GET lists them, POST adds one
+        Row(200, anonymous=API, exceptions=only(other_dept=404), on="proposal"),
+        Row(404, anonymous=API, exceptions=only(employee=200), on="draft"),
+    ),
+    # POST-only actions: DRF answers the method before looking the proposal up
+    "use-case-transition": Row(405, anonymous=API, on="proposal"),
+    "use-case-endorsement": Row(405, anonymous=API, on="proposal"),  # POST and DELETE
+    "use-case-mark-duplicate": Row(405, anonymous=API, on="proposal"),
+    # skilling: the catalogs are open to every employee, their own learning is their own;
+    # "retired": a retired course only Finance's employee is enrolled in, so it is still
+    # theirs to see, and the CoE admins'; nobody else's
+    "skilling:catalog": Row(200),
+    "skilling:resource_detail": (
+        Row(200, on="resource"),
+        Row(404, exceptions=only(employee=200, admin=200), on="retired"),
+    ),
+    "skilling:resource_enrol": Row(405, on="resource"),  # POST only
+    "skilling:resource_progress": Row(405, on="resource"),  # POST only
+    "skilling:resource_complete": Row(405, on="resource"),  # POST only
+    "skilling:resource_leave": Row(405, on="resource"),  # POST only
+    "skilling:my_learning": Row(200),
+    "skilling:my_roles": Row(200),
+    "skilling:role_list": Row(200),
+    "skilling:role_path": Row(200, on="role", kwargs=by_slug),
+    "skilling:role_target": Row(405, on="role", kwargs=by_slug),  # POST only
+    "skilling:skill_list": Row(200),
+    "skilling:event_list": Row(200),
+    "skilling:event_detail": Row(200, on="event"),
+    "skilling:event_register": Row(405, on="event"),  # POST only
+    "skilling:event_cancel": Row(405, on="event"),  # POST only
+    # coverage: champions their own department, leadership and the CoE all of them (also
+    # asked for Marketing's by ?department=, which Finance's champion may not see)
+    "skilling:coverage": (
+        Row(403, exceptions=only(champion=200, **COE_AND_LEADERS)),
+        Row(403, exceptions=COE_AND_LEADERS, on="marketing", kwargs=no_kwargs, query=by_department),
+    ),
+    "skilling:coverage_csv": (
+        Row(403, exceptions=only(champion=200, **COE_AND_LEADERS)),
+        Row(403, exceptions=COE_AND_LEADERS, on="marketing", kwargs=no_kwargs, query=by_department),
+    ),
+    # the catalogs' editing: CoE admins only (the role check answers before the object's)
+    "skilling:manage": Row(403, exceptions=only(admin=200)),
+    "skilling:manage_resources": Row(403, exceptions=only(admin=200)),
+    "skilling:resource_create": Row(403, exceptions=only(admin=200)),
+    "skilling:resource_edit": Row(403, exceptions=only(admin=200), on="retired"),
+    "skilling:resource_import": Row(403, exceptions=only(admin=200)),
+    "skilling:resource_import_template": Row(403, exceptions=only(admin=200)),
+    "skilling:resource_import_confirm": Row(403, exceptions=only(admin=200), on="resource_import"),
+    "skilling:manage_skills": Row(403, exceptions=only(admin=200)),
+    "skilling:skill_create": Row(403, exceptions=only(admin=200)),
+    "skilling:skill_edit": Row(403, exceptions=only(admin=200), on="skill"),
+    "skilling:manage_roles": Row(403, exceptions=only(admin=200)),
+    "skilling:role_create": Row(403, exceptions=only(admin=200)),
+    "skilling:role_edit": Row(403, exceptions=only(admin=200), on="role", kwargs=by_slug),
+    "skilling:path_edit": Row(403, exceptions=only(admin=200), on="role", kwargs=by_slug),
+    "skilling:path_step_move": Row(405, on="path_step"),  # POST only
+    "skilling:path_step_remove": Row(405, on="path_step"),  # POST only
+    "skilling:manage_events": Row(403, exceptions=only(admin=200)),
+    "skilling:event_create": Row(403, exceptions=only(admin=200)),
+    "skilling:event_edit": Row(403, exceptions=only(admin=200), on="event"),
+    "skilling:event_roster": Row(403, exceptions=only(admin=200), on="event"),  # who registered
+    # skilling API: read for everyone logged in, write for CoE admins (tested per view)
+    "skill-list": Row(200, anonymous=API),
+    "skill-detail": Row(200, anonymous=API, on="skill", kwargs=by_slug),
+    "adoption-role-list": Row(200, anonymous=API),
+    "adoption-role-detail": Row(200, anonymous=API, on="role", kwargs=by_slug),
+    "learning-resource-list": Row(200, anonymous=API),
+    "learning-resource-detail": (
+        Row(200, anonymous=API, on="resource"),
+        Row(404, anonymous=API, exceptions=only(employee=200, admin=200), on="retired"),
+    ),
+    "learning-path-list": Row(200, anonymous=API),
+    "learning-path-detail": Row(
+        200, anonymous=API, on="role", kwargs=lambda role: {"role": role.slug}
+    ),
+    # enrolments: one's own; CoE admins read everyone's ("enrolment": Finance's employee's)
+    "enrolment-list": Row(200, anonymous=API),
+    "enrolment-detail": Row(
+        404, anonymous=API, exceptions=only(employee=200, admin=200), on="enrolment"
+    ),
+    "enrolment-progress": Row(405, anonymous=API, on="enrolment"),  # POST only
+    "enrolment-complete": Row(405, anonymous=API, on="enrolment"),  # POST only
+    "learner-profile-me": Row(200, anonymous=API),
+    # what to learn next for one's target role: Finance's employee has set one; for the
+    # others the API answers "set a target role first" as a 404
+    "learning-recommendation-list": Row(404, anonymous=API, exceptions=only(employee=200)),
+    "learning-event-list": Row(200, anonymous=API),
+    "learning-event-detail": Row(200, anonymous=API, on="event"),
+    "learning-event-register": Row(405, anonymous=API, on="event"),  # POST only
+    "learning-event-cancel": Row(405, anonymous=API, on="event"),  # POST only
+    "skills-coverage-list": Row(
+        403, anonymous=API, exceptions=only(champion=200, **COE_AND_LEADERS)
+    ),
+    "skills-coverage-detail": (
+        Row(
+            403,
+            anonymous=API,
+            exceptions=only(champion=200, **COE_AND_LEADERS),
+            on="finance",
+            kwargs=lambda d: {"department": d.code},
+        ),
+        Row(
+            403,
+            anonymous=API,
+            exceptions=COE_AND_LEADERS,
+            on="marketing",
+            kwargs=lambda d: {"department": d.code},
+        ),
+    ),
 }
 
 
@@ -315,11 +535,12 @@ def _build_world() -> dict:
     finance_cases = _proposals(people["employee"], True, platform, criterion, now)
     marketing_cases = _proposals(people["other_dept"], False, platform, criterion, now)
     year, quarter = readiness.current_quarter()
+    draft = UseCaseFactory(owner=people["employee"])
     return {
         "people": people,
         "finance": finance,
         "marketing": marketing,
-        "draft": UseCaseFactory(owner=people["employee"]),
+        "draft": draft,
         "submitted": UseCaseFactory(owner=people["employee"], status="submitted", submitted_at=now),
         **finance_cases,
         **{f"marketing_{name}": obj for name, obj in marketing_cases.items()},
@@ -341,6 +562,74 @@ def _build_world() -> dict:
             status="ready",
             data={"kpis": [], "departments": [], "changes": {"previous_report": None, "items": []}},
         ),
+        **_intake(people, draft, finance_cases["proposal"], marketing_cases["new"]),
+        **_skilling(people),
+    }
+
+
+def _intake(people, draft, confidential, marketing_open) -> dict:
+    """Files on the draft and on Finance's confidential proposal, a comment on the latter
+    and the notification it made for its owner (not for a follower who may not see it), and an inventory upload waiting in an
+    admin's session."""
+
+    def attachment(use_case):
+        upload = Attachment(
+            use_case=use_case, original_name="plan.pdf", content_type="application/pdf",
+            size=15, uploaded_by=use_case.owner,
+        )  # fmt: skip
+        upload.file.save("plan.pdf", ContentFile(b"%PDF-1.4 matrix"), save=False)
+        upload.save()
+        return upload
+
+    secret_file = attachment(confidential)
+    # Marketing's employee followed it once (before it was marked confidential, say): they
+    # must not hear of the comment below.
+    Follow.objects.create(use_case=confidential, user=people["other_dept"])
+    comment = engagement.add_comment(confidential.pk, actor=people["reviewer"], body="DPIA?")
+    notifications.notify_event(UseCaseEvent.objects.get(data__comment=comment.pk).pk)
+    staged = Path(settings.MEDIA_ROOT) / "imports"
+    staged.mkdir(parents=True, exist_ok=True)
+    (staged / f"{IMPORT_TOKEN}.csv").write_bytes(b"Title,Problem\nInventory bot,Too slow\n")
+    return {
+        "attachment": secret_file,
+        "draft_attachment": attachment(draft),
+        "attachment_elsewhere": SimpleNamespace(pk=secret_file.pk, use_case_id=marketing_open.pk),
+        "notification": Notification.objects.get(recipient=people["employee"]),
+        "import_session": {
+            f"usecase-import:{IMPORT_TOKEN}": {
+                "name": "",
+                "columns": {"title": "Title", "problem": "Problem"},
+                "values": {},
+                "defaults": {},
+                "file_name": "inventory.csv",
+            }
+        },
+    }
+
+
+def _skilling(people) -> dict:
+    """A role with a path of one active course, a retired course only Finance's employee is
+    enrolled in, an event with their seat, and a resource CSV waiting to be confirmed."""
+    skill = SkillFactory()
+    role = AdoptionRoleFactory()
+    resource = LearningResourceFactory(skills=[skill])
+    retired = LearningResourceFactory(skills=[skill], status="retired")
+    path = path_for(role, [resource])
+    event = EventFactory(resource=resource)
+    events.register_for_event(event.pk, actor=people["employee"])
+    profile(people["employee"], target=role)
+    staged, _ = imports.stage_upload(
+        imports.template_csv().encode(), "resources.csv", actor=people["admin"]
+    )
+    return {
+        "skill": skill,
+        "role": role,
+        "resource": resource,
+        "retired": retired,
+        "enrolment": EnrolmentFactory(user=people["employee"], resource=retired),
+        "path_step": path.steps.get(),
+        "event": event,
+        "resource_import": staged,
     }
 
 
@@ -388,8 +677,12 @@ def test_access(db, client, world, url_name, row, role):
     url = reverse(url_name, kwargs=row.url_kwargs(world))
     if role != "anonymous":
         client.force_login(world["people"][role])
+        if row.session:
+            session = client.session
+            session.update(world[row.session])
+            session.save()
 
-    response = client.get(url, secure=True)
+    response = client.get(url, row.query(world[row.on]) if row.query else None, secure=True)
 
     expected = row.expected(role)
     if expected == LOGIN:

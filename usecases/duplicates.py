@@ -19,6 +19,19 @@ def may_mark_duplicate(user, use_case: UseCase) -> bool:
     return is_coe_staff(user) or is_champion_of(user, use_case.department_id)
 
 
+def _seen_by_all_who_see(duplicate: UseCase, original: UseCase) -> bool:
+    """The merge names the original (number and title) on the duplicate's timeline and in
+    its owner's and followers' notifications and emails, and makes its owner follow it: so
+    whoever may see the duplicate must be able to see the original (issue 8)."""
+    if not original.confidential:
+        return True
+    return (
+        duplicate.confidential
+        and duplicate.department_id == original.department_id
+        and UseCase.objects.visible_to(duplicate.owner).filter(pk=original.pk).exists()
+    )
+
+
 def mark_duplicate(use_case_id: int, original_id: int, *, actor, note: str = "") -> UseCase:
     """Merge proposal ``use_case_id`` into ``original_id``.
 
@@ -43,6 +56,11 @@ def mark_duplicate(use_case_id: int, original_id: int, *, actor, note: str = "")
             raise TransitionError("Only CoE staff or the department's champion may do this.")
         if not UseCase.objects.visible_to(actor).filter(pk=original.pk).exists():
             raise TransitionError("That proposal does not exist.")
+        if not _seen_by_all_who_see(duplicate, original):
+            raise TransitionError(
+                "Not everyone who sees this proposal may see that one (it is confidential): "
+                "reject it with a note instead."
+            )
         if original.duplicate_of_id:
             raise TransitionError(
                 f"#{original.pk} is itself a duplicate of #{original.duplicate_of_id}; "

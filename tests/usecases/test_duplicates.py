@@ -87,3 +87,54 @@ def test_page_form_marks_duplicate(client, pair, reviewer, employee):
     assert response.status_code == 302
     duplicate.refresh_from_db()
     assert duplicate.duplicate_of_id == original.pk
+
+
+@pytest.mark.parametrize(
+    ("original_owner", "duplicate_owner", "duplicate_confidential"),
+    [
+        ("outsider", "employee", False),  # another department's: its owner may not see it
+        ("outsider", "employee", True),
+        # its owner, a champion, sees it; everyone who sees the open duplicate does not
+        ("colleague", "champion", False),
+    ],
+)
+def test_cannot_merge_into_a_confidential_proposal_not_all_its_readers_see(
+    original_owner, duplicate_owner, duplicate_confidential, employee, reviewer, request,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """The merge names the original (number and title) on the duplicate's timeline, in its
+    owner's and followers' notifications and emails, and makes its owner follow it: a
+    confidential original would leak to people who may not see it (issue 8)."""
+    original = UseCaseFactory(
+        owner=request.getfixturevalue(original_owner),
+        status="in_review",
+        confidential=True,
+        title="Secret pricing model",
+    )
+    owner = request.getfixturevalue(duplicate_owner)
+    duplicate = UseCaseFactory(
+        owner=owner, status="submitted", confidential=duplicate_confidential, title="Pricing"
+    )
+    Follow.objects.create(use_case=duplicate, user=employee)
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(TransitionError):
+        mark_duplicate(duplicate.pk, original.pk, actor=reviewer)
+
+    duplicate.refresh_from_db()
+    assert duplicate.status == "submitted" and duplicate.duplicate_of_id is None
+    assert not Follow.objects.filter(use_case=original).exists()
+    assert not UseCaseEvent.objects.filter(use_case=duplicate, note__contains="Secret").exists()
+    assert not Notification.objects.filter(message__contains="Secret").exists()
+
+
+def test_a_confidential_duplicate_merges_into_its_departments_confidential_original(
+    champion, colleague, reviewer
+):
+    """Same readers on both sides (the department's champions, the CoE, leadership, and an
+    owner who may see both): the merge goes ahead."""
+    original = UseCaseFactory(owner=colleague, status="in_review", confidential=True)
+    duplicate = UseCaseFactory(owner=champion, status="submitted", confidential=True)
+
+    merged = mark_duplicate(duplicate.pk, original.pk, actor=reviewer)
+
+    assert merged.duplicate_of_id == original.pk
