@@ -30,22 +30,35 @@ HEADLINE = [
     "estimated_value",
     "realised_value",
     "readiness_index",
-    # Governance and skilling KPIs: shown once kpis.register_cross_app_kpis() is wired.
     "reviews_breaching_sla",
+    "review_on_time_share",
+    "open_conditions",
     "staff_trained_share",
+    "path_completion",
+    "active_learners",
 ]
-# Measured readiness signals beside a department's self-assessment (those registered).
+# Measured readiness signals beside a department's self-assessment (issue 6's list).
 SIGNALS = [
     "stage_intake",
     "stage_review",
     "stage_pilot",
     "stage_production",
+    "path_completion",
     "staff_trained_share",
     "role_coverage",
-    "path_completion",
     "review_on_time_share",
     "open_conditions",
 ]
+# Where the governance and skilling tiles lead: a URL name and fixed query parameters,
+# and how the page names a department (its filter takes the id, coverage takes the code).
+GOVERNANCE_LINKS = {
+    "reviews_breaching_sla": ("governance:queue", {"overdue": "1"}),
+    "review_on_time_share": ("governance:queue", {}),
+    "open_conditions": ("governance:register", {}),
+}
+LEARNING_KPIS = frozenset(
+    {"active_learners", "staff_trained_share", "path_completion", "role_coverage"}
+)
 TREND_KPIS = ["new_proposals", "stage_pilot", "stage_production"]
 VALUE_KPIS = ["estimated_value", "realised_value"]
 COMPARISON_KPIS = [
@@ -257,6 +270,15 @@ def _tile_link(slug: str, department: Department | None) -> str:
         if department is not None:
             return reverse("metrics:department_readiness", args=[department.code])
         return reverse("metrics:readiness")
+    if slug in GOVERNANCE_LINKS:
+        url_name, params = GOVERNANCE_LINKS[slug]
+        params = dict(params)
+        if department is not None:
+            params["department"] = department.pk
+        return reverse(url_name) + (f"?{urlencode(params)}" if params else "")
+    if slug in LEARNING_KPIS:
+        url = reverse("skilling:coverage")
+        return url + (f"?{urlencode({'department': department.code})}" if department else "")
     return proposals_link(kpi.statuses, department)
 
 
