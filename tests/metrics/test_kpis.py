@@ -264,3 +264,24 @@ def test_a_department_without_data_gets_zero_counts_and_no_rate(history):
 def test_registering_a_kpi_twice_is_refused():
     with pytest.raises(ValueError, match="twice"):
         kpis.register(kpis.REGISTRY["approval_rate"])
+
+
+CROSS_APP_KPIS = [
+    "reviews_breaching_sla",
+    "review_on_time_share",
+    "open_conditions",
+    "active_learners",
+    "staff_trained_share",
+    "path_completion",
+    "role_coverage",
+]
+
+
+def test_governance_and_learning_kpis_count_in_the_database(
+    history, django_assert_num_queries
+):
+    """Grouped queries, not a loop over rows: one query for the departments, one each for
+    the counts and shares, three for path completion (steps, completions, staff) and three
+    for role coverage (roles, holders by department, holders overall)."""
+    with django_assert_num_queries(12):
+        kpis.compute_all(timezone.localdate(), CROSS_APP_KPIS)
