@@ -277,9 +277,7 @@ CROSS_APP_KPIS = [
 ]
 
 
-def test_governance_and_learning_kpis_count_in_the_database(
-    history, django_assert_num_queries
-):
+def test_governance_and_learning_kpis_count_in_the_database(history, django_assert_num_queries):
     """Grouped queries, not a loop over rows: one query for the departments, one each for
     the counts and shares, three for path completion (steps, completions, staff) and three
     for role coverage (roles, holders by department, holders overall)."""
