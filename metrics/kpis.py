@@ -82,6 +82,9 @@ class Kpi:
     statuses: tuple[str, ...] = ()
     # True when a higher value is better (arrows on the tiles are coloured by it).
     higher_is_better: bool = True
+    # False when the data has no history, so only today's value can be computed (a
+    # back-fill stores None for earlier dates).
+    has_history: bool = True
 
 
 @dataclass(frozen=True)
@@ -575,6 +578,7 @@ register(
         "percent",
         role_coverage,
         help="Share of the adoption roles someone holds today (no history before today).",
+        has_history=False,
     )
 )
 
