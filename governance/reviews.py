@@ -48,6 +48,8 @@ from usecases.lifecycle import TransitionError, change_status
 from usecases.models import UseCase, UseCaseEvent
 
 QUEUE_STATUSES = (Status.SUBMITTED, Status.TRIAGE, Status.IN_REVIEW)
+# Who may open the review queue (champions see their own department's part of it).
+QUEUE_ROLES = (Role.COE_REVIEWER, Role.COE_ADMIN, Role.CHAMPION)
 
 
 class ReviewError(TransitionError):

@@ -49,7 +49,7 @@ def _partial(request) -> bool:
 
 
 def _require_queue_role(user) -> None:
-    require_role(user, [Role.COE_REVIEWER, Role.COE_ADMIN, Role.CHAMPION])
+    require_role(user, reviews.QUEUE_ROLES)
 
 
 def _triagers():

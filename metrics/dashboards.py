@@ -15,7 +15,11 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from coe_portal.models import Department
+from coe_portal.roles import has_role, sees_everything
+from governance.register import REGISTER_READERS
+from governance.reviews import QUEUE_ROLES
 from metrics import kpis, readiness, snapshots
+from skilling.access import can_see_coverage
 from usecases.choices import Status
 from usecases.models import UseCase
 
@@ -30,22 +34,37 @@ HEADLINE = [
     "estimated_value",
     "realised_value",
     "readiness_index",
-    # Governance and skilling KPIs: shown once kpis.register_cross_app_kpis() is wired.
     "reviews_breaching_sla",
+    "review_on_time_share",
+    "open_conditions",
     "staff_trained_share",
+    "path_completion",
+    "active_learners",
 ]
-# Measured readiness signals beside a department's self-assessment (those registered).
+# Measured readiness signals beside a department's self-assessment (issue 6's list).
 SIGNALS = [
     "stage_intake",
     "stage_review",
     "stage_pilot",
     "stage_production",
+    "path_completion",
     "staff_trained_share",
     "role_coverage",
-    "path_completion",
     "review_on_time_share",
     "open_conditions",
 ]
+# Where the governance tiles lead: a URL name, fixed query parameters (the department is
+# added by id, as those filters take it) and the roles that may open the page. The queue's
+# "overdue" filter is its own measure (proposals waiting longer than the SLA since
+# submission), the nearest list to reviews past their due date.
+GOVERNANCE_LINKS = {
+    "reviews_breaching_sla": ("governance:queue", {"overdue": "1"}, QUEUE_ROLES),
+    "review_on_time_share": ("governance:queue", {}, QUEUE_ROLES),
+    "open_conditions": ("governance:register", {}, REGISTER_READERS),
+}
+LEARNING_KPIS = frozenset(
+    {"active_learners", "staff_trained_share", "path_completion", "role_coverage"}
+)
 TREND_KPIS = ["new_proposals", "stage_pilot", "stage_production"]
 VALUE_KPIS = ["estimated_value", "realised_value"]
 COMPARISON_KPIS = [
@@ -222,7 +241,7 @@ def build(
             kpi=kpis.REGISTRY[slug],
             value=value(slug, latest),
             previous=value(slug, compared_with),
-            link=_tile_link(slug, department),
+            link=_tile_link(slug, department, user),
         )
         for slug in headline
     ]
@@ -251,12 +270,30 @@ def build(
     return Dashboard(department, period, latest, compared_with, tiles, charts, heat, csv_urls)
 
 
-def _tile_link(slug: str, department: Department | None) -> str:
+def _tile_link(slug: str, department: Department | None, user) -> str:
+    """The list behind a tile, or "" when the viewer may not open it (the tile is then
+    a plain figure rather than a link to a refusal)."""
     kpi = kpis.REGISTRY[slug]
     if slug == "readiness_index":
         if department is not None:
             return reverse("metrics:department_readiness", args=[department.code])
         return reverse("metrics:readiness")
+    if slug in GOVERNANCE_LINKS:
+        url_name, params, roles = GOVERNANCE_LINKS[slug]
+        if not has_role(user, *roles):
+            return ""
+        params = dict(params)
+        if department is not None:
+            params["department"] = department.pk
+        return reverse(url_name) + (f"?{urlencode(params)}" if params else "")
+    if slug in LEARNING_KPIS:
+        if not can_see_coverage(user) or not (
+            department is None or sees_everything(user) or department.pk == user.department_id
+        ):
+            return ""
+        # Coverage names a department by its code.
+        url = reverse("skilling:coverage")
+        return url + (f"?{urlencode({'department': department.code})}" if department else "")
     return proposals_link(kpi.statuses, department)
 
 
@@ -373,6 +410,7 @@ def measured_signals(department: Department) -> list[dict]:
     return [
         {
             "label": kpis.REGISTRY[slug].label,
+            "help": kpis.REGISTRY[slug].help,
             "value": format_value(
                 data.get((slug, department.pk), {}).get(latest), kpis.REGISTRY[slug].unit
             ),

@@ -4,10 +4,12 @@ Runs last in ``seed_demo`` and is safe to run twice (assessments by their unique
 snapshots by their unique date/KPI/scope, reports by their unique kind/period).
 
 Snapshots: when the proposals' event log covers most of the year, the history is the real
-back-fill (``snapshots.backfill``). Otherwise (this branch has no demo proposals, and
-freshly seeded ones all start today) the proposal KPIs are a generated, plausible rising
-series so the trends have a shape; the readiness index is always computed from the demo
-assessments. The generated series are demo figures, not a computation.
+back-fill (``snapshots.backfill``). Otherwise (freshly seeded proposals, reviews and
+enrolments all start today) the proposal KPIs are a generated, plausible rising series so
+the trends have a shape; the readiness index is always computed from the demo assessments;
+the other KPIs (governance, learning) are computed from the demo data for today, with a
+generated run-up to today's figure before it. The generated series are demo figures, not a
+computation.
 """
 
 from __future__ import annotations
@@ -101,9 +103,46 @@ def _snapshots(departments, today) -> int:
     if first_event and timezone.localdate(first_event) <= start + dt.timedelta(days=60):
         snapshots.backfill(start, today)
         return HISTORY_DAYS + 1
-    _generated_series(departments, start, today)
+    generated = _generated_series(departments, start, today)
     _readiness_series(start, today)
+    _run_up_to_today(
+        [slug for slug in kpis.REGISTRY if slug not in generated and slug != "readiness_index"],
+        start,
+        today,
+    )
     return HISTORY_DAYS + 1
+
+
+def _run_up_to_today(slugs: list[str], start: dt.date, today: dt.date) -> None:
+    """Today's real figure for each KPI, and before today a deterministic series that
+    arrives at it: improving towards today (rising, or falling where lower is better).
+    Without this the demo's reviews and enrolments, all created at seeding time, would
+    read zero all year and jump today. KPIs without history get today's value only."""
+    current = kpis.compute_all(today, slugs)
+    now = timezone.now()
+    rows = []
+    for offset in range((today - start).days + 1):
+        day = start + dt.timedelta(days=offset)
+        t = offset / HISTORY_DAYS  # 0 a year ago, 1 today
+        wobble = ((offset * 37) % 11 - 5) / 100 if day < today else 0
+        for slug, value in current.items():
+            kpi = kpis.REGISTRY[slug]
+            if day < today and not kpi.has_history:
+                continue
+            factor = (0.4 + 0.6 * t if kpi.higher_is_better else 1.8 - 0.8 * t) + wobble
+            rows.append(_row(day, slug, None, _scaled(value.organisation, factor, kpi.unit), now))
+            rows.extend(
+                _row(day, slug, dept, _scaled(v, factor, kpi.unit), now)
+                for dept, v in value.by_department.items()
+            )
+    _upsert(rows)
+
+
+def _scaled(value: float | None, factor: float, unit: str) -> float | None:
+    if value is None:
+        return None
+    scaled = _round(max(value * factor, 0), unit)
+    return min(scaled, 100.0) if unit == "percent" else scaled
 
 
 def _readiness_series(start: dt.date, today: dt.date) -> None:
@@ -131,9 +170,10 @@ def _readiness_series(start: dt.date, today: dt.date) -> None:
     _upsert(rows)
 
 
-def _generated_series(departments, start: dt.date, today: dt.date) -> None:
+def _generated_series(departments, start: dt.date, today: dt.date) -> set[str]:
     """Rising demo figures for the proposal KPIs; departments share the organisation's
-    totals by weight. Deterministic, so a second run writes the same values."""
+    totals by weight. Deterministic, so a second run writes the same values. Returns the
+    KPIs it wrote."""
     weights = {d.pk: 1 + (i * 7) % 5 for i, d in enumerate(departments)}
     total_weight = sum(weights.values()) or 1
     rows = []
@@ -163,6 +203,7 @@ def _generated_series(departments, start: dt.date, today: dt.date) -> None:
                 dept_value = value * share if share_kpi else value + (weights[dept.pk] - 3) * 2
                 rows.append(_row(day, slug, dept.pk, _round(dept_value, unit), now))
     _upsert(rows)
+    return set(org)
 
 
 def _upsert(rows: list[KpiSnapshot]) -> None:

@@ -9,8 +9,15 @@ call the same functions, so history and today are computed the same way.
 on or before that day). Fields without a history (realised annual value, a proposal's
 department) are read as they are now: a back-fill of those is an approximation.
 
-KPIs that need governance and skilling data live in the section at the end, written against
-those apps' models as they stand, and are registered only once those apps are merged.
+Governance KPIs count reviews and conditions by their proposal's department; skilling KPIs
+count people by their own. Role profiles have no history, so role coverage exists for today
+only; learning KPIs read enrolments' dates and are real history.
+
+"Staff trained per role" (issue 6) is not one KPI per adoption role: roles are data that
+admins add and rename, while the registry is a fixed set of slugs whose snapshots make a
+history. Its per-role figures (holders, learners, who completed the role's path) are
+skilling's coverage report, where the learning tiles lead; the registry carries the
+organisation's and departments' totals (staff trained, staff who completed a path).
 """
 
 from __future__ import annotations
@@ -23,10 +30,14 @@ from decimal import Decimal
 from functools import cached_property
 from statistics import mean, median
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from coe_portal.models import Department
+from coe_portal.models import Department, User
+from governance.choices import ConditionStatus, ReviewStatus
+from governance.models import Condition, Review
+from skilling.models import AdoptionRole, Enrolment, LearnerProfile, PathStep
 from usecases.choices import Status
 from usecases.models import UseCase, UseCaseEvent
 
@@ -71,6 +82,9 @@ class Kpi:
     statuses: tuple[str, ...] = ()
     # True when a higher value is better (arrows on the tiles are coloured by it).
     higher_is_better: bool = True
+    # False when the data has no history, so only today's value can be computed (a
+    # back-fill stores None for earlier dates).
+    has_history: bool = True
 
 
 @dataclass(frozen=True)
@@ -244,6 +258,181 @@ def readiness_index(ctx: KpiContext) -> KpiValue:
     )
 
 
+# Governance and skilling KPIs. Each is one or two grouped queries (GROUP BY department,
+# conditional counts): they run daily over tens of thousands of people and reviews, so no
+# row is brought into Python.
+ACTIVE_LEARNER_WINDOW_DAYS = 30
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _count_by_department(ctx: KpiContext, rows: QuerySet, department: str, count) -> KpiValue:
+    """``count`` over ``rows`` grouped by the ``department`` lookup. The organisation's value
+    is the sum of the groups, including rows with no department (counts must be additive:
+    each row belongs to one department)."""
+    counted = dict(
+        rows.order_by().values(department).annotate(n=count).values_list(department, "n")
+    )
+    return KpiValue(
+        organisation=sum(counted.values()),
+        by_department={dept: counted.get(dept, 0) for dept in ctx.department_ids},
+    )
+
+
+def _share_by_department(ctx: KpiContext, rows: QuerySet, department: str, hit: Q) -> KpiValue:
+    """The percentage of ``rows`` matching ``hit``, overall and per department (None where
+    there are no rows)."""
+    grouped = {
+        row[department]: (row["hits"], row["total"])
+        for row in rows.order_by()
+        .values(department)
+        .annotate(total=Count("pk"), hits=Count("pk", filter=hit))
+    }
+    return KpiValue(
+        organisation=_percent(
+            sum(h for h, _ in grouped.values()), sum(t for _, t in grouped.values())
+        ),
+        by_department={dept: _percent(*grouped.get(dept, (0, 0))) for dept in ctx.department_ids},
+    )
+
+
+def _staff(ctx: KpiContext) -> QuerySet:
+    """The people counted as staff on the date: active accounts that existed by then
+    (``is_active`` has no history: someone who left since is missing from a back-fill)."""
+    return User.objects.filter(is_active=True, date_joined__lt=ctx.end)
+
+
+def reviews_breaching_sla(ctx: KpiContext) -> KpiValue:
+    """Reviews open at the end of the day whose due date had passed (due that day is still
+    on time), by the proposal's department.
+
+    Open then: open now, or decided after the date. A review sent back with "request
+    changes" reopens the same row with a new due date and keeps its old ``decided_at``, so
+    the status, not ``decided_at``, says whether it is open; its new due date (set when it
+    reopened) keeps it out of the days before it reopened."""
+
+    rows = Review.objects.filter(created_at__lt=ctx.end, due_on__lt=ctx.as_of).filter(
+        Q(status=ReviewStatus.OPEN) | Q(decided_at__gte=ctx.end)
+    )
+    return _count_by_department(ctx, rows, "use_case__department_id", Count("pk"))
+
+
+def review_on_time_share(ctx: KpiContext) -> KpiValue:
+    """Of reviews decided in the 365 days up to the date, the percentage decided on or
+    before their due date (the decision's local date). Reviews reopened since and open now
+    are left out: their due date belongs to the new round."""
+
+    since = ctx.end - dt.timedelta(days=DECISION_WINDOW_DAYS)
+    rows = Review.objects.filter(
+        status=ReviewStatus.DECIDED,
+        decided_at__gte=since,
+        decided_at__lt=ctx.end,
+        due_on__isnull=False,
+    ).annotate(decided_on=TruncDate("decided_at"))
+    return _share_by_department(
+        ctx, rows, "use_case__department_id", Q(decided_on__lte=F("due_on"))
+    )
+
+
+def open_conditions(ctx: KpiContext) -> KpiValue:
+    """Conditions of approval not met by the end of the day, by the proposal's department."""
+
+    rows = Condition.objects.filter(created_at__lt=ctx.end).filter(
+        Q(status=ConditionStatus.OPEN) | Q(met_at__gte=ctx.end)
+    )
+    return _count_by_department(ctx, rows, "use_case__department_id", Count("pk"))
+
+
+def active_learners(ctx: KpiContext) -> KpiValue:
+    """People who enrolled in or completed a learning resource in the 30 days up to the
+    date, by their department (counted once however many resources)."""
+
+    since = ctx.end - dt.timedelta(days=ACTIVE_LEARNER_WINDOW_DAYS)
+    rows = Enrolment.objects.filter(
+        Q(enrolled_at__gte=since, enrolled_at__lt=ctx.end)
+        | Q(completed_at__gte=since, completed_at__lt=ctx.end)
+    )
+    return _count_by_department(ctx, rows, "user__department_id", Count("user", distinct=True))
+
+
+def staff_trained_share(ctx: KpiContext) -> KpiValue:
+    """Percentage of staff (``_staff``) who had completed at least one learning resource
+    by the end of the day."""
+
+    trained = Exists(Enrolment.objects.filter(user=OuterRef("pk"), completed_at__lt=ctx.end))
+    return _share_by_department(ctx, _staff(ctx), "department_id", Q(trained))
+
+
+def path_completion(ctx: KpiContext) -> KpiValue:
+    """Percentage of staff (``_staff``) who had completed every step of at least one
+    adoption role's learning path by the end of the day: issue 6's "share of staff who
+    completed a path". Paths are read as they are now (steps added later make a back-fill
+    stricter than the path was then)."""
+
+    steps = dict(
+        PathStep.objects.order_by()
+        .values("path_id")
+        .annotate(n=Count("pk"))
+        .values_list("path_id", "n")
+    )
+    # One row per (person, path) with the number of the path's steps they had completed.
+    done = (
+        Enrolment.objects.filter(
+            completed_at__lt=ctx.end,
+            user__in=_staff(ctx),
+            resource__path_steps__isnull=False,
+        )
+        .order_by()
+        .values("user_id", "user__department_id", "resource__path_steps__path_id")
+        .annotate(n=Count("resource_id", distinct=True))
+        .values_list("user_id", "user__department_id", "resource__path_steps__path_id", "n")
+    )
+    completers = {
+        user: dept for user, dept, path, n in done if steps.get(path) and n >= steps[path]
+    }
+    staff = dict(
+        _staff(ctx)
+        .order_by()
+        .values("department_id")
+        .annotate(n=Count("pk"))
+        .values_list("department_id", "n")
+    )
+    finished: dict[int | None, int] = defaultdict(int)
+    for dept in completers.values():
+        finished[dept] += 1
+    return KpiValue(
+        organisation=_percent(len(completers), sum(staff.values())),
+        by_department={
+            dept: _percent(finished[dept], staff.get(dept, 0)) for dept in ctx.department_ids
+        },
+    )
+
+
+def role_coverage(ctx: KpiContext) -> KpiValue:
+    """Percentage of the adoption roles that at least one active person holds (their
+    current role), as skilling's coverage report counts holders. Role profiles have no
+    history, so for a past date (a back-fill) the value is None rather than today's figure
+    dressed up as history."""
+
+    if ctx.as_of < timezone.localdate():
+        return KpiValue(None, {dept: None for dept in ctx.department_ids})
+    roles = AdoptionRole.objects.count()
+    holders = LearnerProfile.objects.filter(user__is_active=True, current_role__isnull=False)
+    held = dict(
+        holders.order_by()
+        .values("user__department_id")
+        .annotate(n=Count("current_role", distinct=True))
+        .values_list("user__department_id", "n")
+    )
+    overall = holders.aggregate(n=Count("current_role", distinct=True))["n"]
+    return KpiValue(
+        organisation=_percent(overall, roles),
+        by_department={dept: _percent(held.get(dept, 0), roles) for dept in ctx.department_ids},
+    )
+
+
 REGISTRY: dict[str, Kpi] = {}
 
 
@@ -326,178 +515,75 @@ register(
     )
 )
 
+register(
+    Kpi(
+        "reviews_breaching_sla",
+        "Reviews past their SLA",
+        "count",
+        reviews_breaching_sla,
+        help="Open reviews whose due date has passed.",
+        higher_is_better=False,
+    )
+)
+register(
+    Kpi(
+        "review_on_time_share",
+        "Reviews on time",
+        "percent",
+        review_on_time_share,
+        help="Share of reviews decided in the last 365 days by their due date.",
+    )
+)
+register(
+    Kpi(
+        "open_conditions",
+        "Open conditions",
+        "count",
+        open_conditions,
+        help="Conditions of approval not yet met.",
+        higher_is_better=False,
+    )
+)
+register(
+    Kpi(
+        "active_learners",
+        "Active learners (30 days)",
+        "count",
+        active_learners,
+        help="People who enrolled in or completed a learning resource in the last 30 days.",
+    )
+)
+register(
+    Kpi(
+        "staff_trained_share",
+        "Staff trained",
+        "percent",
+        staff_trained_share,
+        help="Share of active staff who completed at least one learning resource.",
+    )
+)
+register(
+    Kpi(
+        "path_completion",
+        "Staff who completed a path",
+        "percent",
+        path_completion,
+        help="Share of active staff who completed every step of a role's learning path.",
+    )
+)
+register(
+    Kpi(
+        "role_coverage",
+        "Adoption roles covered",
+        "percent",
+        role_coverage,
+        help="Share of the adoption roles someone holds today (no history before today).",
+        has_history=False,
+    )
+)
+
 
 def compute_all(as_of: dt.date, slugs: Iterable[str] | None = None) -> dict[str, KpiValue]:
     """Every registered KPI (or those named) as of the end of ``as_of``."""
     ctx = KpiContext(as_of)
     return {slug: REGISTRY[slug].compute(ctx) for slug in (slugs or REGISTRY)}
-
-
-# ---------------------------------------------------------------------------------------
-# After the merge: governance and skilling KPIs.
-#
-# Written against governance/models.py and skilling/models.py as they stand in the other
-# branches. Nothing on this branch imports those apps; ``register_cross_app_kpis`` is called
-# by nobody yet. To wire it after the merge, call it at the end of this module:
-#
-#     register_cross_app_kpis()
-#
-# and add the tests in tests/metrics/test_kpis.py marked "post-merge".
-# ---------------------------------------------------------------------------------------
-
-
-def reviews_breaching_sla(ctx: KpiContext) -> KpiValue:  # pragma: no cover - post-merge
-    """Reviews open at the end of the day whose due date has passed."""
-    from governance.models import Review
-
-    rows = Review.objects.filter(
-        created_at__lt=ctx.end,
-        due_on__lt=ctx.as_of,
-    ).filter(Q(decided_at__isnull=True) | Q(decided_at__gte=ctx.end))
-    return _count_rows_by_department(ctx, rows.values_list("use_case__department_id", flat=True))
-
-
-def review_on_time_share(ctx: KpiContext) -> KpiValue:  # pragma: no cover - post-merge
-    """Of reviews decided in the last 365 days, the percentage decided by their due date."""
-    from governance.models import Review
-
-    since = ctx.end - dt.timedelta(days=DECISION_WINDOW_DAYS)
-    rows = Review.objects.filter(
-        decided_at__gte=since, decided_at__lt=ctx.end, due_on__isnull=False
-    ).values_list("use_case__department_id", "decided_at", "due_on")
-    grouped: dict[int, list[bool]] = defaultdict(list)
-    everyone: list[bool] = []
-    for dept, decided_at, due_on in rows:
-        on_time = timezone.localdate(decided_at) <= due_on
-        grouped[dept].append(on_time)
-        everyone.append(on_time)
-
-    def share(flags: list[bool]) -> float | None:
-        return round(100 * sum(flags) / len(flags), 1) if flags else None
-
-    return KpiValue(share(everyone), {d: share(grouped.get(d, [])) for d in ctx.department_ids})
-
-
-def open_conditions(ctx: KpiContext) -> KpiValue:  # pragma: no cover - post-merge
-    """Conditions of approval not yet met at the end of the day."""
-    from governance.models import Condition
-
-    rows = Condition.objects.filter(created_at__lt=ctx.end).filter(
-        Q(met_at__isnull=True) | Q(met_at__gte=ctx.end)
-    )
-    return _count_rows_by_department(ctx, rows.values_list("use_case__department_id", flat=True))
-
-
-def active_learners(ctx: KpiContext) -> KpiValue:  # pragma: no cover - post-merge
-    """People who enrolled in or completed something in the last 30 days."""
-    from skilling.models import Enrolment
-
-    since = ctx.end - dt.timedelta(days=30)
-    users = (
-        Enrolment.objects.filter(
-            Q(enrolled_at__gte=since, enrolled_at__lt=ctx.end)
-            | Q(completed_at__gte=since, completed_at__lt=ctx.end)
-        )
-        .values_list("user_id", "user__department_id")
-        .distinct()
-    )
-    return _count_rows_by_department(ctx, (dept for _user, dept in users))
-
-
-def staff_trained_share(ctx: KpiContext) -> KpiValue:  # pragma: no cover - post-merge
-    """Percentage of active staff who completed at least one learning resource by the date."""
-    from coe_portal.models import User
-    from skilling.models import Enrolment
-
-    trained = set(
-        Enrolment.objects.filter(completed_at__lt=ctx.end).values_list("user_id", flat=True)
-    )
-    staff = User.objects.filter(is_active=True, date_joined__lt=ctx.end).values_list(
-        "id", "department_id"
-    )
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for user_id, dept in staff:
-        totals[dept][0] += 1
-        totals[dept][1] += user_id in trained
-    everyone = [sum(t[0] for t in totals.values()), sum(t[1] for t in totals.values())]
-
-    def share(pair: list[int]) -> float | None:
-        return round(100 * pair[1] / pair[0], 1) if pair[0] else None
-
-    return KpiValue(share(everyone), {d: share(totals.get(d, [0, 0])) for d in ctx.department_ids})
-
-
-def _skilling_coverage(ctx: KpiContext):  # pragma: no cover - post-merge
-    """skilling.coverage's figures, which describe the present only: for a past date (a
-    back-fill) there is no history to read, so these KPIs give None rather than today's
-    figure dressed up as history."""
-    if ctx.as_of < timezone.localdate():
-        return None
-    from skilling.coverage import department_coverage
-
-    departments = list(Department.objects.all())
-    return department_coverage(departments)
-
-
-def _share_of_roles_covered(cov) -> float | None:
-    roles = cov.roles
-    return round(100 * sum(1 for r in roles if r.holding) / len(roles), 1) if roles else None
-
-
-def _mean_path_completion(cov) -> float | None:
-    values = [r.path_completion for r in cov.roles if r.path_completion is not None]
-    return round(100 * mean(values), 1) if values else None
-
-
-def role_coverage(ctx: KpiContext) -> KpiValue:  # pragma: no cover - post-merge
-    """Percentage of the adoption roles someone in the department holds today."""
-    coverage = _skilling_coverage(ctx)
-    if coverage is None:
-        return KpiValue(None, {d: None for d in ctx.department_ids})
-    per_department, total = coverage
-    return KpiValue(
-        _share_of_roles_covered(total),
-        {c.department.pk: _share_of_roles_covered(c) for c in per_department},
-    )
-
-
-def path_completion(ctx: KpiContext) -> KpiValue:  # pragma: no cover - post-merge
-    """Mean completion (per cent) of the learning paths of the roles people hold or target."""
-    coverage = _skilling_coverage(ctx)
-    if coverage is None:
-        return KpiValue(None, {d: None for d in ctx.department_ids})
-    per_department, total = coverage
-    return KpiValue(
-        _mean_path_completion(total),
-        {c.department.pk: _mean_path_completion(c) for c in per_department},
-    )
-
-
-def _count_rows_by_department(ctx: KpiContext, department_ids: Iterable[int | None]) -> KpiValue:
-    counts: dict[int | None, int] = defaultdict(int)
-    total = 0
-    for dept in department_ids:
-        counts[dept] += 1
-        total += 1
-    return KpiValue(total, {d: counts.get(d, 0) for d in ctx.department_ids})
-
-
-def register_cross_app_kpis() -> None:  # pragma: no cover - post-merge
-    """Register the governance and skilling KPIs (see the notes above)."""
-    register(
-        Kpi(
-            "reviews_breaching_sla",
-            "Reviews past their SLA",
-            "count",
-            reviews_breaching_sla,
-            higher_is_better=False,
-        )
-    )
-    register(Kpi("review_on_time_share", "Reviews on time", "percent", review_on_time_share))
-    register(
-        Kpi("open_conditions", "Open conditions", "count", open_conditions, higher_is_better=False)
-    )
-    register(Kpi("active_learners", "Active learners (30 days)", "count", active_learners))
-    register(Kpi("staff_trained_share", "Staff trained", "percent", staff_trained_share))
-    register(Kpi("role_coverage", "Adoption roles covered", "percent", role_coverage))
-    register(Kpi("path_completion", "Learning path completion", "percent", path_completion))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from metrics import readiness, snapshots
@@ -65,6 +66,48 @@ def test_tiles_link_to_the_proposals_behind_them(client, leader, department, met
     assert f'href="/proposals/?status=in_pilot&amp;department={department.pk}"' in text
     assert "/proposals/?status=in_production" in text
     assert 'href="/metrics/readiness/finance/"' in text  # the readiness tile
+
+
+def test_governance_and_learning_tiles_lead_to_their_lists(
+    client, coe_admin, department, metrics_data
+):
+    client.force_login(coe_admin)
+
+    text = client.get("/metrics/?department=finance").content.decode()
+
+    queue = reverse("governance:queue") + f"?overdue=1&department={department.pk}"
+    register = reverse("governance:register") + f"?department={department.pk}"
+    coverage = reverse("skilling:coverage") + "?department=finance"
+    assert f'href="{queue.replace("&", "&amp;")}" data-kpi="reviews_breaching_sla"' in text
+    assert f'href="{register}" data-kpi="open_conditions"' in text
+    for slug in ["staff_trained_share", "path_completion", "active_learners"]:
+        assert f'href="{coverage}" data-kpi="{slug}"' in text
+    for url in [queue, register, coverage]:
+        assert client.get(url).status_code == 200
+
+
+def test_leadership_sees_reviews_past_sla_as_a_figure_not_a_link_to_a_refusal(
+    client, leader, department, metrics_data
+):
+    client.force_login(leader)
+
+    text = client.get("/metrics/?department=finance").content.decode()
+
+    assert '<div class="tile kpi-tile static" data-kpi="reviews_breaching_sla"' in text
+    assert reverse("governance:queue") not in text
+    assert f'href="{reverse("governance:register")}?department={department.pk}"' in text
+
+
+def test_readiness_page_shows_the_measured_signals_beside_the_assessment(
+    client, champion, metrics_data
+):
+    client.force_login(champion)
+
+    text = client.get("/metrics/readiness/finance/").content.decode()
+
+    for label in ["Staff who completed a path", "Adoption roles covered", "Reviews on time",
+                  "Open conditions", "In pilot", "In production"]:  # fmt: skip
+        assert f"<span>{label}</span>" in text
 
 
 def test_filters_through_htmx_return_only_the_dashboard_body(client, leader, metrics_data):
