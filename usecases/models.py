@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from coe_portal.models import AIPlatform, DataSensitivity, Department
 from coe_portal.roles import Role, has_role, sees_everything
@@ -210,7 +211,9 @@ class UseCaseEvent(models.Model):
     to_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A default, not auto_now_add: an imported inventory or a test may record when something
+    # happened; what is written is still never changed afterwards.
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -53,13 +53,13 @@ def proposal(dept, status, created, *, events=(), estimated=None, realised=None,
     )
     previous = "draft"
     for when, to_status in events:
-        event = UseCaseEvent.objects.create(
+        UseCaseEvent.objects.create(
             use_case=uc,
             kind=UseCaseEvent.Kind.TRANSITION,
             from_status=previous,
             to_status=to_status,
+            created_at=when,
         )
-        UseCaseEvent.objects.filter(pk=event.pk).update(created_at=when)
         previous = to_status
     return uc
 

@@ -77,8 +77,9 @@ def test_backfill_counts_a_proposal_only_from_the_day_it_reached_its_stage(depar
     UseCase.objects.filter(pk=uc.pk).update(
         created_at=when, submitted_at=when, status_changed_at=when
     )
-    event = UseCaseEvent.objects.create(use_case=uc, kind="transition", to_status="submitted")
-    UseCaseEvent.objects.filter(pk=event.pk).update(created_at=when)
+    UseCaseEvent.objects.create(
+        use_case=uc, kind="transition", to_status="submitted", created_at=when
+    )
 
     snapshots.backfill(dt.date(2026, 6, 3), dt.date(2026, 6, 7))
 
