@@ -16,6 +16,7 @@ from coe_portal.models import Department
 from metrics import access, dashboards, readiness, reports
 from metrics.forms import AssessmentForm, DashboardFilterForm, GenerateReportForm
 from metrics.models import ReadinessAssessment, Report
+from usecases.exporting import neutralise
 
 
 def _is_partial(request) -> bool:
@@ -111,8 +112,9 @@ def _csv_response(filename: str, columns: list, rows: list) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
-    writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerow([neutralise(column) for column in columns])
+    # Names (departments, KPIs) are typed by people; figures stay numbers.
+    writer.writerows([neutralise(c) if isinstance(c, str) else c for c in row] for row in rows)
     return response
 
 
