@@ -406,9 +406,8 @@ def active_learners(ctx: KpiContext) -> KpiValue:  # pragma: no cover - post-mer
 
 def staff_trained_share(ctx: KpiContext) -> KpiValue:  # pragma: no cover - post-merge
     """Percentage of active staff who completed at least one learning resource by the date."""
-    from skilling.models import Enrolment
-
     from coe_portal.models import User
+    from skilling.models import Enrolment
 
     trained = set(
         Enrolment.objects.filter(completed_at__lt=ctx.end).values_list("user_id", flat=True)
