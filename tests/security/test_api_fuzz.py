@@ -51,6 +51,7 @@ def admin_headers(db, world, settings):  # noqa: F811 (the imported fixture)
 @hypothesis_settings(
     max_examples=15,
     deadline=None,
+    database=None,  # no .hypothesis/ example store left in the worktree
     phases=[Phase.explicit, Phase.generate],  # no shrinking: bounded time
     suppress_health_check=list(HealthCheck),
 )
