@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from coe_portal.models import Department, User
 from coe_portal.roles import Role, sees_everything
+from coe_portal.spreadsheets import safe_cell
 from metrics import kpis, snapshots
 from metrics.models import Report
 from metrics.readiness import DIMENSIONS, latest_submitted, organisation_profile
@@ -305,21 +306,23 @@ def as_csv(report: Report) -> str:
     if report.kind == Report.Kind.ADOPTION:
         departments = data.get("departments", [])
         writer.writerow(
-            ["kpi", "label", "organisation", "previous_period"] + [d["name"] for d in departments]
+            ["kpi", "label", "organisation", "previous_period"]
+            + [safe_cell(d["name"]) for d in departments]
         )
         for row in data.get("kpis", []):
             writer.writerow(
-                [row["kpi"], row["label"], _cell(row["value"]), _cell(row["previous"])]
+                [row["kpi"], safe_cell(row["label"]), _cell(row["value"]), _cell(row["previous"])]
                 + [_cell(row["by_department"].get(str(d["id"]))) for d in departments]
             )
     else:
         dims = data.get("dimensions", [])
         writer.writerow(
-            ["department", "assessment", "overall", "previous_overall"] + [d["name"] for d in dims]
+            ["department", "assessment", "overall", "previous_overall"]
+            + [safe_cell(d["name"]) for d in dims]
         )
         for row in data.get("departments", []):
             writer.writerow(
-                [row["department"], row["period"] or "", _cell(row["overall"]),
+                [safe_cell(row["department"]), row["period"] or "", _cell(row["overall"]),
                  _cell(row["previous_overall"])]
                 + [_cell(row["dimensions"].get(d["code"])) for d in dims]
             )  # fmt: skip

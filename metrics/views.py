@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coe_portal.models import Department
+from coe_portal.spreadsheets import safe_cell
 from metrics import access, dashboards, readiness, reports
 from metrics.forms import AssessmentForm, DashboardFilterForm, GenerateReportForm
 from metrics.models import ReadinessAssessment, Report
@@ -111,8 +112,9 @@ def _csv_response(filename: str, columns: list, rows: list) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
-    writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerow([safe_cell(column) for column in columns])
+    # Names (departments, KPIs) are typed by people; figures stay numbers.
+    writer.writerows([safe_cell(c) if isinstance(c, str) else c for c in row] for row in rows)
     return response
 
 

@@ -337,6 +337,8 @@ class LearnerProfileSerializer(serializers.ModelSerializer):
     target_role = serializers.SlugRelatedField(
         slug_field="slug", queryset=AdoptionRole.objects.all(), allow_null=True, required=False
     )
+    # null until the person first sets a role: the profile is not saved before then
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = LearnerProfile
@@ -352,11 +354,17 @@ class LearnerProfileViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         return LearnerProfile.objects.visible_to(self.request.user)
 
+    def get_object(self):
+        """The person's own profile (unsaved until first set): /me/ has no pk, and DRF's
+        OPTIONS answer asks for the object too."""
+        user = self.request.user
+        profile = LearnerProfile.objects.filter(user=user).first() or LearnerProfile(user=user)
+        self.check_object_permissions(self.request, profile)
+        return profile
+
     @action(detail=False, methods=["get", "put", "patch"])
     def me(self, request):
-        profile = LearnerProfile.objects.filter(user=request.user).first() or LearnerProfile(
-            user=request.user
-        )
+        profile = self.get_object()
         if request.method == "GET":
             return Response(LearnerProfileSerializer(profile).data)
         serializer = LearnerProfileSerializer(

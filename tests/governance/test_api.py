@@ -134,3 +134,11 @@ def test_other_employees_get_no_reviews_of_open_proposals(api, submitted, review
     assert api("colleague").get("/api/v1/governance/reviews/").json()["count"] == 0
     assert api("colleague").get("/api/v1/governance/risk/").json()["count"] == 0
     assert api("employee").get("/api/v1/governance/reviews/").json()["count"] == 3
+
+
+def test_schema_admits_the_blank_outcome_of_an_undecided_review(api):
+    schema = api("reviewer").get("/api/v1/schema/?format=json").json()
+
+    outcome = schema["components"]["schemas"]["Review"]["properties"]["outcome"]
+    choices = [ref["$ref"].rsplit("/", 1)[-1] for ref in outcome["oneOf"]]
+    assert "BlankEnum" in choices

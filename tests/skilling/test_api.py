@@ -177,3 +177,23 @@ def test_schema_documents_the_skilling_endpoints(client, employee):
     for path in ["/api/v1/enrolments/{id}/complete/", "/api/v1/learning-events/{id}/register/",
                  "/api/v1/skills-coverage/{department}/"]:  # fmt: skip
         assert path in schema
+
+
+def test_options_on_the_own_profile_describes_it(client, employee):
+    # DRF's OPTIONS looks the object up; /me/ has no pk and answered 500 (schemathesis)
+    client.force_login(employee)
+
+    response = client.options("/api/v1/learner-profiles/me/")
+
+    assert response.status_code == 200
+    assert "PUT" in response.json()["actions"]
+
+
+def test_a_profile_never_set_has_no_update_time_and_the_schema_says_so(client, employee):
+    client.force_login(employee)
+
+    profile = client.get("/api/v1/learner-profiles/me/").json()
+    schema = client.get("/api/v1/schema/?format=json").json()
+
+    assert profile["updated_at"] is None
+    assert schema["components"]["schemas"]["LearnerProfile"]["properties"]["updated_at"]["nullable"]
