@@ -238,6 +238,11 @@ class EnrolmentSerializer(serializers.ModelSerializer):
     resource = serializers.PrimaryKeyRelatedField(queryset=LearningResource.objects.all())
     resource_title = serializers.CharField(source="resource.title", read_only=True)
     user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Text, not a URI: it is empty until the learner gives evidence, and the schema must
+    # say what the API really answers.
+    evidence_url = serializers.CharField(
+        read_only=True, help_text="The link given as evidence of completion, or empty."
+    )
 
     class Meta:
         model = Enrolment
