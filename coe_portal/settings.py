@@ -297,7 +297,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    "ENUM_NAME_OVERRIDES": {"UseCaseStatusEnum": "usecases.choices.Status"},
+    # One name per choice set that several serializers share.
+    "ENUM_NAME_OVERRIDES": {
+        "UseCaseStatusEnum": "usecases.choices.Status",
+        "DataSensitivityEnum": "coe_portal.models.DataSensitivity",
+        "RiskTierEnum": "governance.choices.RiskTier",
+    },
 }
 
 # Logs go to stdout; LOG_FORMAT=json (the default outside DEBUG) writes one JSON object per
