@@ -12,12 +12,17 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from coe_portal.models import Department
 from coe_portal.roles import Role, has_role, is_champion_of, sees_everything
 from metrics.models import ReadinessAssessment, Report
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 def can_see_organisation(user) -> bool:
@@ -41,7 +46,10 @@ def is_any_champion(user) -> bool:
 
 
 def get_department_for_user(user, code: str, check) -> Department:
-    """The department by code; 403 when ``check(user, department)`` says no."""
+    """The department by code; 404 for no such (or malformed) code, 403 when
+    ``check(user, department)`` says no."""
+    if not _SLUG.fullmatch(code or ""):  # e.g. a NUL byte, which PostgreSQL refuses outright
+        raise Http404("No such department.")
     department = get_object_or_404(Department, code=code)
     if not check(user, department):
         raise PermissionDenied("Your role does not allow this.")
