@@ -105,3 +105,14 @@ def test_a_proposal_page_renders(generated, client):
     response = client.get(proposal.get_absolute_url())
     assert response.status_code == 200
     assert proposal.title in response.content.decode()
+
+
+def test_flush_replaces_an_earlier_run_on_postgresql(generated):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("--flush uses PostgreSQL's TRUNCATE … CASCADE")
+    call_command("generate_data", size="tiny", flush=True, stdout=StringIO())
+    assert UseCase.objects.count() == TINY.proposals
+    assert User.objects.count() == TINY.users
+    assert User.objects.filter(username="admin", is_superuser=True).exists()

@@ -79,5 +79,7 @@ class Command(BaseCommand):
             for m in (Department, User, LearningResource, LearningPath)
         )
         with connection.cursor() as cursor:
+            # Deferred foreign-key checks still pending in this transaction would block it.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {tables} CASCADE")
         self.stdout.write("Emptied the previous data.")
