@@ -8,7 +8,7 @@ UV := $(BIN)/uv
 UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install install-dev lint security format worker clean
+.PHONY: run test install install-dev lint security format worker clean bench
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ security: install-dev
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## The benchmark (bench/README.md): needs PostgreSQL (BENCH_PG_URL); generates the data
+## sets on first use. `make bench SIZES=small BENCH_ARGS="--duration 5"` for a quick run.
+SIZES ?= large,small
+bench: install-dev
+	$(BIN)/python bench/run.py --sizes $(SIZES) $(BENCH_ARGS)
 
 worker: install
 	$(BIN)/celery -A coe_portal worker --beat --loglevel=info

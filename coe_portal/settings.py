@@ -69,6 +69,11 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
+# The benchmark's query counter and floor page (coe_portal/bench.py); never on in production.
+BENCH = env_bool("BENCH", False)
+if BENCH:
+    MIDDLEWARE.insert(0, "coe_portal.bench.QueryCountMiddleware")
+
 ROOT_URLCONF = "coe_portal.urls"
 WSGI_APPLICATION = "coe_portal.wsgi.application"
 ASGI_APPLICATION = "coe_portal.asgi.application"
