@@ -8,7 +8,7 @@ UV := $(BIN)/uv
 UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install install-dev lint security format worker clean bench
+.PHONY: run test install install-dev lint security audit format worker clean bench
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ lint: install-dev
 ## Static security analysis of the project's code: no high-severity findings allowed.
 security: install-dev
 	$(BIN)/bandit --quiet --recursive coe_portal usecases governance skilling metrics --severity-level high
+
+## Known vulnerabilities in the locked dependencies (dev ones too), from PyPI's advisories.
+## --strict: a package that could not be audited is a failure, not a silent pass.
+audit: install-dev
+	$(UV) export --frozen --no-emit-project --quiet \
+	  | $(BIN)/pip-audit --requirement /dev/stdin --disable-pip --strict --progress-spinner off
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -303,6 +303,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # One name per choice set that several serializers share.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "coe_portal.openapi.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "UseCaseStatusEnum": "usecases.choices.Status",
         "DataSensitivityEnum": "coe_portal.models.DataSensitivity",

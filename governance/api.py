@@ -5,7 +5,7 @@ pages."""
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -13,6 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from coe_portal.models import AIPlatform, PortalSettings, User
+from coe_portal.openapi import CONFLICT
 from coe_portal.roles import HasRole, Role, is_coe_admin, is_coe_staff
 from governance import register, reviews
 from governance.choices import Outcome, RiskTier
@@ -102,7 +103,7 @@ class QueueViewSet(viewsets.ReadOnlyModelViewSet):
         self.get_object()  # 404 unless in the person's queue
         return reviews.get_use_case_for_user(self.request.user, pk, write=True)
 
-    @extend_schema(request=AssignSerializer, responses={200: QueueItemSerializer})
+    @extend_schema(request=AssignSerializer, responses={200: QueueItemSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         use_case = self._triageable(pk)
@@ -116,7 +117,7 @@ class QueueViewSet(viewsets.ReadOnlyModelViewSet):
             return _error(exc)
         return Response(self.get_serializer(self.get_queryset().get(pk=use_case.pk)).data)
 
-    @extend_schema(request=StatusSerializer, responses={200: QueueItemSerializer})
+    @extend_schema(request=StatusSerializer, responses={200: QueueItemSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         use_case = self._triageable(pk)
@@ -132,7 +133,17 @@ class QueueViewSet(viewsets.ReadOnlyModelViewSet):
             return _error(exc)
         return Response(self.get_serializer(self.get_queryset().get(pk=use_case.pk)).data)
 
-    @extend_schema(request=StatusSerializer, responses={200: QueueItemSerializer})
+    @extend_schema(
+        request=StatusSerializer,
+        # The rejected proposal has left the queue: its id and new status only.
+        responses={
+            200: inline_serializer(
+                "QueueRejection",
+                {"id": serializers.IntegerField(), "status": serializers.CharField()},
+            ),
+            409: CONFLICT,
+        },
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         use_case = self._triageable(pk)
@@ -211,7 +222,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("-created_at", "id")
         )
 
-    @extend_schema(request=DecisionSerializer, responses={200: ReviewSerializer})
+    @extend_schema(request=DecisionSerializer, responses={200: ReviewSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         review = self.get_object()
@@ -268,7 +279,7 @@ class RiskViewSet(viewsets.ReadOnlyModelViewSet):
             use_case__in=governed_use_cases(self.request.user)
         ).order_by("id")
 
-    @extend_schema(request=OverrideSerializer, responses={200: RiskSerializer})
+    @extend_schema(request=OverrideSerializer, responses={200: RiskSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def override(self, request, pk=None):
         assessment = self.get_object()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 
+from coe_portal.mail import send_mail
 from coe_portal.models import User
 from governance import register
 from governance.models import Review
+from usecases.access import can_see
 from usecases.models import UseCase
 
 
@@ -30,13 +31,14 @@ def remind_overdue_reviews() -> int:
     """Daily: email each assignee of an overdue review, once a day at most."""
     ids = register.overdue_reviews_to_remind()
     for review in Review.objects.filter(pk__in=ids).select_related("use_case", "assignee"):
-        if review.assignee and review.assignee.email:
+        assignee = review.assignee
+        if assignee and assignee.email and can_see(assignee, review.use_case_id):
             send_mail(
                 f"Overdue review: {review.use_case.title}",
                 f"The {review.get_area_display()} review of '{review.use_case.title}' was due "
                 f"on {review.due_on:%d %b %Y}.\n\n{_link('governance:review', review.pk)}",
                 None,
-                [review.assignee.email],
+                [assignee.email],
             )
     return len(ids)
 
@@ -47,6 +49,8 @@ def email_assignment(use_case_id: int, assignee_id: int, review_id: int | None) 
     use_case = UseCase.objects.filter(pk=use_case_id).first()
     assignee = User.objects.filter(pk=assignee_id).first()
     if use_case is None or assignee is None or not assignee.email:
+        return
+    if not can_see(assignee, use_case_id):  # lost the role or moved since it was assigned
         return
     link = (
         _link("governance:review", review_id)
@@ -67,14 +71,14 @@ def email_rereview_due(review_id: int) -> None:
     review = Review.objects.filter(pk=review_id).select_related("use_case__owner").first()
     if review is None:
         return
-    to = [review.use_case.owner.email] if review.use_case.owner.email else []
-    if to:
+    owner = review.use_case.owner
+    if owner.email and can_see(owner, review.use_case_id):
         send_mail(
             f"Re-review opened: {review.use_case.title}",
             f"'{review.use_case.title}' is due for its periodic {review.get_area_display()} "
             f"re-review.\n\n{_link('governance:review', review.pk)}",
             None,
-            to,
+            [owner.email],
         )
 
 

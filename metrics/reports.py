@@ -16,11 +16,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from coe_portal.mail import send_mail
 from coe_portal.models import Department, User
 from coe_portal.roles import Role, sees_everything
 from coe_portal.spreadsheets import safe_cell

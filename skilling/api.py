@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from coe_portal.openapi import ErrorDetailSerializer
 from skilling import access, coverage, enrolments, events, recommendations
 from skilling.choices import Level, RegistrationStatus
 from skilling.errors import SkillingError
@@ -86,6 +87,9 @@ class AdoptionRoleSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
     def validate_skills(self, value):
+        # A PATCH makes the nested fields optional too; each requirement still needs both.
+        if any(not {"skill", "level"} <= item.keys() for item in value):
+            raise serializers.ValidationError("Each requirement names its skill and level.")
         slugs = [item["skill"].slug for item in value]
         if len(slugs) != len(set(slugs)):
             raise serializers.ValidationError("A skill is listed twice.")
@@ -186,6 +190,9 @@ class LearningPathSerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
     def validate_steps(self, value):
+        # A PATCH makes the nested fields optional too; each step still needs its resource.
+        if any("resource" not in item for item in value):
+            raise serializers.ValidationError("Each step names its resource.")
         ids = [item["resource"].pk for item in value]
         if len(ids) != len(set(ids)):
             raise serializers.ValidationError("A resource appears twice in the path.")
@@ -408,7 +415,8 @@ class RecommendationViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("role", str, description="A role slug")],
-        responses=RecommendationSerializer,
+        # 404: no such role, or no target role set.
+        responses={200: RecommendationSerializer, 404: ErrorDetailSerializer},
     )
     def list(self, request):
         role = None

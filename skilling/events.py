@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 from smtplib import SMTPException
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from coe_portal.mail import send_mail
 from skilling.choices import EventStatus, RegistrationStatus
 from skilling.errors import SkillingError
 from skilling.models import Event, EventRegistration

@@ -15,8 +15,9 @@ import csv
 import io
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
+from metrics import snapshots
 from tests import test_access_matrix as matrix
 from usecases.models import UseCase
 
@@ -111,3 +112,36 @@ def test_notifications_reach_only_those_who_may_see_the_proposal(db, world, as_r
 
     listed = {n.use_case_id for n in response.context["page"].object_list}
     assert listed == ({world["proposal"].pk} if role == "employee" else set())
+
+
+DASHBOARDS = {
+    "champion": [reverse_lazy("metrics:department_dashboard", args=["finance"])],
+    "reviewer": [reverse_lazy("metrics:dashboard"), "/metrics/?department=finance"],
+    "admin": [reverse_lazy("metrics:dashboard")],
+    "leader": [reverse_lazy("metrics:dashboard"), "/metrics/?department=finance"],
+}
+
+
+@pytest.mark.parametrize("role", DASHBOARDS)
+def test_dashboard_drill_downs_list_only_what_the_person_may_see(db, world, as_role, role):
+    """Every tile's link, followed: the proposals behind a figure are the person's own
+    Explore, never a list that shows them a draft or a confidential proposal; no link leads
+    to a refusal. The value/feasibility chart names only proposals the person may see."""
+    snapshots.take_snapshots()
+    client = as_role(role)
+    allowed = expected_ids(role, world)
+    followed = 0
+    for dashboard in DASHBOARDS[role]:
+        board = client.get(dashboard, secure=True).context["board"]
+        titles = {point["title"] for s in board.charts["scatter"].datasets for point in s["data"]}
+        assert titles <= set(UseCase.objects.filter(pk__in=allowed).values_list("title", flat=True))
+        for tile in board.tiles:
+            if not tile.link:
+                continue
+            response = client.get(tile.link, secure=True)
+            assert response.status_code == 200, tile.link
+            if tile.link.startswith(reverse("usecases:usecase_list")):
+                listed = {uc.pk for uc in response.context["page"].paginator.object_list}
+                assert listed <= allowed, tile.link
+                followed += 1
+    assert followed, "some tile leads to the proposals behind it"

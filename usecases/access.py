@@ -17,6 +17,13 @@ def can_edit(user, use_case: UseCase) -> bool:
     return use_case.owner_id == user.pk and use_case.status in EDITABLE_STATUSES
 
 
+def can_see(user, use_case_id: int) -> bool:
+    """Whether ``user`` may see the proposal now: for messages sent later than the moment
+    someone was chosen to receive them (a task, a daily reminder), by which time the person
+    may have left, changed department or lost a role."""
+    return user.is_active and UseCase.objects.visible_to(user).filter(pk=use_case_id).exists()
+
+
 def get_use_case_for_user(user, pk, *, write: bool = False) -> UseCase:
     """The proposal ``pk`` if ``user`` may see it: 404 when invisible (its existence is
     not revealed), 403 when ``write`` is asked and the user may only read it."""

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from usecases import engagement
 from usecases.access import can_edit
-from usecases.choices import TEAM_ROLES, Status
+from usecases.choices import TEAM_ROLES, Quadrant, Status
 from usecases.duplicates import mark_duplicate, may_mark_duplicate
 from usecases.filters import UseCaseFilterSet
 from usecases.lifecycle import (
@@ -33,6 +33,9 @@ class UseCaseSerializer(serializers.ModelSerializer):
     )
     missing_answers = serializers.SerializerMethodField()
     url = serializers.CharField(source="get_absolute_url", read_only=True)
+    # Blank until the proposal has the answers to score it; DRF drops allow_blank from a
+    # read-only model field, and the schema's enum would then refuse "".
+    quadrant = serializers.ChoiceField(choices=Quadrant.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = UseCase
@@ -150,7 +153,7 @@ class UseCaseViewSet(
         )
 
     @extend_schema(methods=["get"], responses=CommentSerializer(many=True))
-    @extend_schema(methods=["post"], request=CommentSerializer, responses=CommentSerializer)
+    @extend_schema(methods=["post"], request=CommentSerializer, responses={201: CommentSerializer})
     @action(detail=True, methods=["get", "post"])
     def comments(self, request, pk=None):
         """The proposal's comments; POST adds one (the owner and followers are notified)."""
@@ -170,13 +173,16 @@ class UseCaseViewSet(
 
     @extend_schema(
         request=None,
-        responses=inline_serializer(
-            "EndorsementState",
-            {
-                "endorsed": serializers.BooleanField(),
-                "endorsement_count": serializers.IntegerField(),
-            },
-        ),
+        # 200 with the new state for DELETE too (not an empty 204).
+        responses={
+            200: inline_serializer(
+                "EndorsementState",
+                {
+                    "endorsed": serializers.BooleanField(),
+                    "endorsement_count": serializers.IntegerField(),
+                },
+            )
+        },
     )
     @action(detail=True, methods=["post", "delete"])
     def endorsement(self, request, pk=None):

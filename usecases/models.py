@@ -316,6 +316,13 @@ class Attachment(models.Model):
         return reverse("usecases:attachment_download", args=[self.use_case_id, self.pk])
 
 
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> NotificationQuerySet:
+        """The person's own notifications about proposals they may still see: one made
+        confidential since, or of a department the person has left, drops out."""
+        return self.filter(recipient=user, use_case__in=UseCase.objects.visible_to(user))
+
+
 class Notification(models.Model):
     """A line in a person's notification list, made from one event; at most one per
     (event, recipient), so sending twice changes nothing."""
@@ -329,6 +336,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from coe_portal.mail import send_mail
 from coe_portal.models import User
-from usecases.models import Follow, Notification, UseCase, UseCaseEvent
+from usecases.access import can_see
+from usecases.models import Follow, Notification, UseCaseEvent
 
 
 def message_for(event: UseCaseEvent) -> str:
@@ -34,11 +35,8 @@ def recipients_for(event: UseCaseEvent) -> list[User]:
     )
     ids.add(use_case.owner_id)
     ids.discard(event.actor_id)
-    people = []
-    for user in User.objects.filter(pk__in=ids, is_active=True).order_by("pk"):
-        if UseCase.objects.visible_to(user).filter(pk=use_case.pk).exists():
-            people.append(user)
-    return people
+    people = User.objects.filter(pk__in=ids, is_active=True).order_by("pk")
+    return [user for user in people if can_see(user, use_case.pk)]
 
 
 def notify_event(event_id: int) -> int:
@@ -73,7 +71,7 @@ def notify_event(event_id: int) -> int:
         if not claimed or not notification.recipient.email:
             continue
         send_mail(
-            subject=f"[CoE Portal] {event.use_case.title}"[:150],
+            subject=f"[CoE Portal] {event.use_case.title}",
             message=f"{message}\n\nOpen the proposal: {link}\n",
             from_email=None,
             recipient_list=[notification.recipient.email],

@@ -391,7 +391,7 @@ def usecase_mark_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    notifications = Notification.objects.filter(recipient=request.user).select_related("use_case")
+    notifications = Notification.objects.visible_to(request.user)
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "usecases/notification_list.html", {"page": page})
 
@@ -409,6 +409,8 @@ def notification_read(request: HttpRequest) -> HttpResponse:
 @require_GET
 def notification_open(request: HttpRequest, notification_pk: int) -> HttpResponse:
     """Follow a notification's link, marking it read."""
-    notification = get_object_or_404(Notification, pk=notification_pk, recipient=request.user)
+    notification = get_object_or_404(
+        Notification.objects.visible_to(request.user), pk=notification_pk
+    )
     mark_read(request.user, [notification.pk])
     return redirect(notification.use_case)

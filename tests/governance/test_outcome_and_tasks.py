@@ -10,7 +10,12 @@ from django.utils import timezone
 from governance import tasks
 from governance.models import Review
 from governance.reviews import outcome_of
-from tests.factories import RegisterEntryFactory, ReviewFactory, RiskAssessmentFactory
+from tests.factories import (
+    RegisterEntryFactory,
+    ReviewFactory,
+    RiskAssessmentFactory,
+    UseCaseFactory,
+)
 
 OUTCOMES = [
     (["approve"], "approved"),
@@ -52,6 +57,27 @@ def test_overdue_reminders_go_once_a_day(reviewer, mailoutbox):
     assert tasks.remind_overdue_reviews() == 1
     assert tasks.remind_overdue_reviews() == 0
     assert len(mailoutbox) == 1 and "Overdue review" in mailoutbox[0].subject
+
+
+@pytest.mark.django_db
+def test_no_email_names_a_confidential_proposal_to_someone_who_can_no_longer_see_it(
+    employee, champion, mailoutbox
+):
+    """Assigned while a champion of the department, then moved: neither the assignment
+    email (sent by a task later) nor the daily reminder tells them its title."""
+    from coe_portal.models import Department
+
+    secret = UseCaseFactory(owner=employee, status="in_review", confidential=True)
+    review = ReviewFactory(
+        use_case=secret, assignee=champion, due_on=timezone.localdate() - timedelta(days=2)
+    )
+    champion.department = Department.objects.create(name="Elsewhere", code="elsewhere")
+    champion.save()
+
+    tasks.email_assignment(secret.pk, champion.pk, review.pk)
+    tasks.remind_overdue_reviews()
+
+    assert mailoutbox == []
 
 
 @pytest.mark.django_db

@@ -128,6 +128,28 @@ def test_admin_writes_a_role_with_skills_and_its_path(client, coe_admin):
     assert [(s.position, s.resource_id) for s in steps] == [(1, second.pk), (2, first.pk)]
 
 
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/api/v1/adoption-roles/half/", {"skills": [{"level": 1}]}),
+        ("/api/v1/adoption-roles/half/", {"skills": [{"skill": "half-s"}]}),
+        ("/api/v1/learning-paths/half/", {"steps": [{"note": "No resource"}]}),
+    ],
+)
+def test_a_patch_with_half_a_requirement_or_step_is_refused_not_a_crash(
+    client, coe_admin, url, body
+):
+    """A PATCH makes a nested item's fields optional; found by the API fuzz as a 500."""
+    role = AdoptionRoleFactory(slug="half")
+    LearningPath.objects.get_or_create(role=role)
+    SkillFactory(slug="half-s")
+    client.force_login(coe_admin)
+
+    response = client.patch(url, body, content_type="application/json")
+
+    assert response.status_code == 400, response.content
+
+
 def test_register_and_cancel_through_the_api(client, employee, colleague):
     event = EventFactory(capacity=1, online_url="https://meet.example.com/x")
     events.register_for_event(event.pk, actor=colleague)

@@ -93,6 +93,25 @@ def test_notification_list_shows_only_mine_and_marks_read(
     assert Notification.objects.filter(recipient=employee, read_at__isnull=True).exists()
 
 
+def test_notifications_of_a_proposal_made_confidential_since_drop_out_of_the_list(
+    client, proposal, colleague, reviewer, django_capture_on_commit_callbacks
+):
+    """The colleague followed it while it was open; once confidential, the title in their
+    notifications, the unread count and the notification's link are gone for them."""
+    with django_capture_on_commit_callbacks(execute=True):
+        change_status(proposal.pk, Status.TRIAGE, actor=reviewer)
+    notification = Notification.objects.get(recipient=colleague)
+    type(proposal).objects.filter(pk=proposal.pk).update(confidential=True)
+    client.force_login(colleague)
+
+    response = client.get(reverse("usecases:notification_list"))
+
+    assert proposal.title.encode() not in response.content
+    assert b"bell-count" not in response.content
+    opened = client.get(reverse("usecases:notification_open", args=[notification.pk]))
+    assert opened.status_code == 404
+
+
 def test_opening_someone_elses_notification_is_404(
     client, proposal, reviewer, django_capture_on_commit_callbacks
 ):

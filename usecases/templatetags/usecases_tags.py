@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import template
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from coe_portal.models import User
@@ -18,7 +18,8 @@ def _person_counts(request) -> dict:
     if not hasattr(request, "_intake_counts"):
         user = request.user
         unread = (
-            Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+            Notification.objects.visible_to(user)
+            .filter(read_at__isnull=True)
             .order_by()
             .values("recipient")
             .annotate(n=Count("id"))
