@@ -126,6 +126,11 @@ class UseCase(models.Model):
             models.Index(fields=["-value_score", "-id"]),
             models.Index(fields=["-created_at", "-id"]),
             models.Index(fields=["confidential", "status"]),
+            # The review queue (oldest first), the register's default and "decided" sorts:
+            # walked in order so page 1 reads a few rows, not the whole table.
+            models.Index(fields=["submitted_at", "id"], name="usecase_submitted_id"),
+            models.Index(fields=["title", "id"], name="usecase_title_id"),
+            models.Index(fields=["-decided_at", "-id"], name="usecase_decided_id"),
         ]
 
     def __str__(self) -> str:
