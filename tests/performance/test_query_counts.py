@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import pytest
 
-from coe_portal.roles import Role
-from tests.factories import UserFactory
 from tests.performance.data import grow, make_world
 
 pytestmark = pytest.mark.django_db
@@ -78,19 +76,6 @@ CASES = [
     ("reviewer", "api_queue"),
     ("leader", "api_register"),
 ]
-
-
-@pytest.fixture
-def people(department, employee):
-    return {
-        "employee": employee,
-        "champion": UserFactory(
-            username="perf-champion", department=department, roles=[Role.CHAMPION]
-        ),
-        "reviewer": UserFactory(username="perf-reviewer", roles=[Role.COE_REVIEWER]),
-        "coe_admin": UserFactory(username="perf-admin", roles=[Role.COE_ADMIN]),
-        "leader": UserFactory(username="perf-leader", roles=[Role.LEADERSHIP]),
-    }
 
 
 def _count(client, url, assert_max_queries) -> int:
