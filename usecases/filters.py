@@ -9,6 +9,7 @@ from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from coe_portal.models import Department
+from coe_portal.widgets import PlainSelect
 from usecases.choices import Category, Quadrant, Status
 from usecases.models import UseCase
 from usecases.similar import TSVECTOR_SQL
@@ -44,7 +45,7 @@ class UseCaseFilterSet(django_filters.FilterSet):
         choices=Status.choices, widget=forms.CheckboxSelectMultiple
     )
     department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.all(), empty_label="Any department"
+        queryset=Department.objects.all(), empty_label="Any department", widget=PlainSelect
     )
     category = django_filters.ChoiceFilter(choices=Category.choices, empty_label="Any category")
     quadrant = django_filters.ChoiceFilter(choices=Quadrant.choices, empty_label="Any quadrant")
