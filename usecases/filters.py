@@ -41,8 +41,10 @@ def search(queryset, text: str):
 
 class UseCaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_search")
+    # distinct=False: status is a column of the row, so no duplicates to remove; the default
+    # SELECT DISTINCT over every column made PostgreSQL sort the whole match set.
     status = django_filters.MultipleChoiceFilter(
-        choices=Status.choices, widget=forms.CheckboxSelectMultiple
+        choices=Status.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     department = django_filters.ModelChoiceFilter(
         queryset=Department.objects.all(), empty_label="Any department", widget=PlainSelect
