@@ -342,7 +342,11 @@ class Notification(models.Model):
                 fields=["event", "recipient"], name="one_notification_per_event_and_person"
             )
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # The notification list, newest first, read in order for one person.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_list"),
+        ]
 
     def __str__(self) -> str:
         return self.message
