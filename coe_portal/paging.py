@@ -107,12 +107,14 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def estimated_total(self) -> int | None:
-        """Beyond the cap, the planner's estimate of all matches (at least the cap), or
-        None where there is no planner to ask."""
+        """Beyond the cap, the planner's estimate of all matches, or None where there is no
+        planner to ask or its estimate is not clearly above the cap."""
         if not self.count_is_capped or not isinstance(self.object_list, QuerySet):
             return None
         estimate = planner_estimate(self.object_list)
-        return None if estimate is None else max(estimate, self.count_cap + 1)
+        # An estimate below what was counted is wrong (search filters fool the planner):
+        # then "more than" the cap is all that is known.
+        return estimate if estimate is not None and estimate > self.count_cap * 1.1 else None
 
     @property
     def count_label(self) -> str:

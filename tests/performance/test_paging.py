@@ -50,12 +50,16 @@ def test_past_the_last_row_a_page_falls_back_to_the_first(rows):
     assert page.number == 1
 
 
-def test_the_label_says_more_than_or_about(rows, settings):
+def test_the_label_says_more_than_past_the_cap(rows):
     label = SmallCap(rows, 5).count_label
-    if settings.IS_POSTGRES:
-        assert label.startswith("about ")
-    else:
-        assert label == "more than 5"
+    assert label == "more than 5" or label.startswith("about ")  # "about": PostgreSQL
+
+
+def test_the_label_says_about_when_the_planner_estimates_well_past_the_cap(rows, monkeypatch):
+    monkeypatch.setattr(paging, "planner_estimate", lambda queryset: 93_421)
+    assert SmallCap(rows, 5).count_label == "about 93,000"
+    monkeypatch.setattr(paging, "planner_estimate", lambda queryset: 4)
+    assert SmallCap(rows, 5).count_label == "more than 5"
 
 
 def test_explore_says_how_many_past_the_cap(client, employee, rows, monkeypatch):
