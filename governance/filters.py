@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from coe_portal.models import AIPlatform, Department, PortalSettings
+from coe_portal.widgets import PlainSelect
 from governance.choices import RiskTier
 from governance.reviews import QUEUE_STATUSES, subtract_working_days
 from usecases.choices import LIVE_STATUSES, Status
@@ -25,7 +26,7 @@ class QueueFilter(django_filters.FilterSet):
         choices=[(s.value, s.label) for s in QUEUE_STATUSES], empty_label="Any status"
     )
     department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.all(), empty_label="Any department"
+        queryset=Department.objects.all(), empty_label="Any department", widget=PlainSelect
     )
     tier = django_filters.ChoiceFilter(
         field_name="risk_assessment__tier",
@@ -64,7 +65,7 @@ class RegisterFilter(django_filters.FilterSet):
         empty_label="Any status",
     )
     department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.all(), empty_label="Any department"
+        queryset=Department.objects.all(), empty_label="Any department", widget=PlainSelect
     )
     tier = django_filters.ChoiceFilter(
         field_name="risk_assessment__tier",

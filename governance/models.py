@@ -236,7 +236,12 @@ class Review(models.Model):
                 fields=["use_case", "round", "area"], name="one_review_per_area_and_round"
             )
         ]
-        indexes = [models.Index(fields=["status", "due_on"])]
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            # The queue's "open re-reviews" and "routed to champions" lookups.
+            models.Index(fields=["status", "kind"], name="review_status_kind"),
+            models.Index(fields=["status", "reviewer_kind"], name="review_status_reviewer_kind"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_area_display()} review of {self.use_case}"

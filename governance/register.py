@@ -7,13 +7,14 @@ import csv
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coe_portal.roles import Role
 from coe_portal.spreadsheets import safe_cell
 from governance.choices import ConditionStatus, ReviewKind, ReviewStatus, RiskTier
-from governance.models import RegisterEntry, Review, RiskAssessment
+from governance.models import Condition, RegisterEntry, Review, RiskAssessment
 from usecases.choices import LIVE_STATUSES
 from usecases.models import UseCase, UseCaseEvent
 
@@ -41,8 +42,17 @@ def register_for(user):
         .filter(status__in=LIVE_STATUSES)
         .select_related("owner", "department", "platform", "risk_assessment", "register_entry")
         .annotate(
-            open_conditions=Count(
-                "conditions", filter=Q(conditions__status=ConditionStatus.OPEN), distinct=True
+            # A correlated subquery, not a join with COUNT: worked out only for the rows
+            # shown, and the page's count needs no GROUP BY.
+            open_conditions=Coalesce(
+                Subquery(
+                    Condition.objects.filter(use_case=OuterRef("pk"), status=ConditionStatus.OPEN)
+                    .order_by()
+                    .values("use_case")
+                    .annotate(n=Count("id"))
+                    .values("n")
+                ),
+                0,
             )
         )
     )

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,9 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coe_portal.models import AIPlatform, OperatingModel, PortalSettings, User
+from coe_portal.paging import CappedCountPaginator
 from coe_portal.roles import Role, has_role, is_coe_admin, is_coe_staff, require_role
 from governance import policy, register, reviews
-from governance.choices import ReviewStatus, RiskTier
+from governance.choices import RiskTier
 from governance.filters import QueueFilter, RegisterFilter
 from governance.forms import (
     OPERATING_MODEL_HELP,
@@ -83,14 +83,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     base = (
         reviews.queue_for(user)
         .select_related("department", "owner", "platform", "risk_assessment", "triage__assignee")
-        .annotate(
-            open_reviews=Count("reviews", filter=Q(reviews__status=ReviewStatus.OPEN)),
-            review_opened=Min("reviews__created_at", filter=Q(reviews__status=ReviewStatus.OPEN)),
-        )
+        .annotate(**reviews.open_review_figures())
         .order_by("submitted_at", "id")
     )
     filterset = QueueFilter(request.GET or None, queryset=base, request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     settings_row = PortalSettings.load()
     today = timezone.localdate()
     staff, champions = _triagers()
@@ -397,7 +394,7 @@ def _register_rows(request):
 @require_GET
 def register_list(request: HttpRequest) -> HttpResponse:
     filterset, rows, sort = _register_rows(request)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "governance/register.html#results" if _partial(request) else "governance/register.html",

@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 
 from coe_portal.models import Department
+from coe_portal.widgets import PlainSelect
 from metrics.dashboards import DEFAULT_PERIOD, PERIODS
 from metrics.models import Report
 from metrics.readiness import DIMENSIONS, QUESTIONS
@@ -67,6 +68,7 @@ class DashboardFilterForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label="Whole organisation",
+        widget=PlainSelect,
     )
     period = forms.ChoiceField(
         choices=[(key, label) for key, (label, _days) in PERIODS.items()],

@@ -614,7 +614,7 @@ class CoverageViewSet(viewsets.ViewSet):
     @extend_schema(responses=DepartmentCoverageSerializer(many=True))
     def list(self, request):
         allowed = self._allowed(request)
-        reports, total = coverage.department_coverage(allowed)
+        reports, total = coverage.cached_department_coverage(allowed)
         return Response(DepartmentCoverageSerializer([*reports, total], many=True).data)
 
     @extend_schema(responses=DepartmentCoverageSerializer)
@@ -623,5 +623,5 @@ class CoverageViewSet(viewsets.ViewSet):
         chosen = next((d for d in allowed if d.code == department), None)
         if chosen is None:
             raise PermissionDenied("You may not see that department's coverage.")
-        reports, _ = coverage.department_coverage([chosen])
+        reports, _ = coverage.cached_department_coverage([chosen])
         return Response(DepartmentCoverageSerializer(reports[0]).data)

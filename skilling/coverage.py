@@ -13,15 +13,23 @@ Definitions (the metrics app's readiness and dashboards read these figures):
   A skill's gap is the number of people who need it and hold it below the needed level.
 
 ``department_coverage`` runs a fixed number of queries (seven) whatever the number of
-departments, people or enrolments.
+departments, people or enrolments, but it reads every enrolment of the departments asked:
+about a second for all 200 departments and 300,000 enrolments. Pages and the API therefore
+call ``cached_department_coverage``, which keeps each result in the cache (Redis) under a key
+made of the departments' *generations*. Every change of a person's enrolments or roles
+bumps their department's generation (``forget``, after commit); a change of a path bumps
+the generation of all departments. Edits that bypass those functions (the admin, a
+deactivated account, a changed role requirement) show within ``CACHE_SECONDS``.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch
 
 from coe_portal.models import Department
@@ -203,3 +211,41 @@ def department_coverage(
     reports = [build(d, by_department.get(d.pk, [])) for d in departments]
     total = build(None, [member for d in departments for member in by_department.get(d.pk, [])])
     return reports, total
+
+
+CACHE_SECONDS = 600
+_GENERATION = "skilling:coverage:generation:{}"
+_EVERY_DEPARTMENT = "all"
+
+
+def forget(department_id: int | None = None) -> None:
+    """Drop cached coverage of one department (and every total that includes it), or of
+    all departments when ``department_id`` is None. Call it after the change commits."""
+    key = _GENERATION.format(department_id if department_id is not None else _EVERY_DEPARTMENT)
+    try:
+        cache.incr(key)
+    except ValueError:
+        # No generation yet (or no Redis): start one; a fresh number differs from none.
+        cache.set(key, 1, None)
+
+
+def forget_person(user) -> None:
+    """After-commit hook for a change of ``user``'s enrolments or roles."""
+    if user.department_id:
+        forget(user.department_id)
+
+
+def cached_department_coverage(
+    departments: list[Department],
+) -> tuple[list[DepartmentCoverage], DepartmentCoverage]:
+    """``department_coverage`` through the cache (see the module docstring)."""
+    departments = list(departments)
+    keys = [_GENERATION.format(_EVERY_DEPARTMENT)] + [_GENERATION.format(d.pk) for d in departments]
+    generations = cache.get_many(keys)
+    scope = ",".join(f"{key}={generations.get(key, 0)}" for key in keys)
+    key = "skilling:coverage:" + hashlib.sha256(scope.encode()).hexdigest()
+    result = cache.get(key)
+    if result is None:
+        result = department_coverage(departments)
+        cache.set(key, result, CACHE_SECONDS)
+    return result

@@ -484,7 +484,7 @@ def _coverage_scope(request: HttpRequest):
 def coverage_view(request: HttpRequest) -> HttpResponse:
     allowed, chosen = _coverage_scope(request)
     scope = [chosen] if chosen else allowed
-    reports, total = coverage.department_coverage(scope)
+    reports, total = coverage.cached_department_coverage(scope)
     report = reports[0] if chosen else total
     return render_page(
         request,
@@ -525,7 +525,7 @@ def _role_chart(report) -> dict:
 def coverage_csv(request: HttpRequest) -> HttpResponse:
     allowed, chosen = _coverage_scope(request)
     scope = [chosen] if chosen else allowed
-    reports, total = coverage.department_coverage(scope)
+    reports, total = coverage.cached_department_coverage(scope)
     reports = reports if chosen else [*reports, total]
     table = "skills" if request.GET.get("table") == "skills" else "roles"
     slug = chosen.code if chosen else "all-departments"

@@ -33,6 +33,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached pages (coverage, dashboards) must not
+    carry one test's figures into the next, whose rows may reuse the same ids."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _celery_inline(request):
     """Run tasks inline in every test except the integration tests, which use a real worker."""
     if request.node.get_closest_marker("integration"):

@@ -9,6 +9,7 @@ from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from coe_portal.models import Department
+from coe_portal.widgets import PlainSelect
 from usecases.choices import Category, Quadrant, Status
 from usecases.models import UseCase
 from usecases.similar import TSVECTOR_SQL
@@ -40,11 +41,13 @@ def search(queryset, text: str):
 
 class UseCaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_search")
+    # distinct=False: status is a column of the row, so no duplicates to remove; the default
+    # SELECT DISTINCT over every column made PostgreSQL sort the whole match set.
     status = django_filters.MultipleChoiceFilter(
-        choices=Status.choices, widget=forms.CheckboxSelectMultiple
+        choices=Status.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.all(), empty_label="Any department"
+        queryset=Department.objects.all(), empty_label="Any department", widget=PlainSelect
     )
     category = django_filters.ChoiceFilter(choices=Category.choices, empty_label="Any category")
     quadrant = django_filters.ChoiceFilter(choices=Quadrant.choices, empty_label="Any quadrant")

@@ -126,6 +126,11 @@ class UseCase(models.Model):
             models.Index(fields=["-value_score", "-id"]),
             models.Index(fields=["-created_at", "-id"]),
             models.Index(fields=["confidential", "status"]),
+            # The review queue (oldest first), the register's default and "decided" sorts:
+            # walked in order so page 1 reads a few rows, not the whole table.
+            models.Index(fields=["submitted_at", "id"], name="usecase_submitted_id"),
+            models.Index(fields=["title", "id"], name="usecase_title_id"),
+            models.Index(fields=["-decided_at", "-id"], name="usecase_decided_id"),
         ]
 
     def __str__(self) -> str:
@@ -346,7 +351,11 @@ class Notification(models.Model):
                 fields=["event", "recipient"], name="one_notification_per_event_and_person"
             )
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # The notification list, newest first, read in order for one person.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_list"),
+        ]
 
     def __str__(self) -> str:
         return self.message

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coe_portal.paging import CappedCountPaginator
 from usecases import engagement, exporting
 from usecases.access import can_edit, get_use_case_for_user
 from usecases.attachments import safe_file_name
@@ -54,7 +55,7 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
     """Explore: every proposal the person may see, filtered, searched, sorted and paged."""
     queryset = UseCase.objects.visible_to(request.user).select_related("department", "owner")
     filterset = UseCaseFilterSet(request.GET, queryset=queryset, request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "usecases/usecase_list.html"
     response = render(
         request,

@@ -1,0 +1,41 @@
+"""Cached pages show changes made through the logic functions at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from coe_portal.roles import Role
+from skilling import coverage, enrolments
+from skilling.models import AdoptionRole, RoleSkill
+from tests.factories import UserFactory
+from tests.skilling.factories import LearningResourceFactory, SkillFactory, path_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_completion_shows_on_the_cached_coverage_at_once(
+    client, department, employee, django_capture_on_commit_callbacks
+):
+    skill = SkillFactory()
+    role = AdoptionRole.objects.create(name="Builder", slug="builder", summary="Builds.")
+    RoleSkill.objects.create(role=role, skill=skill, level=1)
+    resource = LearningResourceFactory(skills=[skill])
+    path_for(role, [resource])
+    enrolments.set_roles(actor=employee, current_role=None, target_role=role)
+    champion = UserFactory(username="cham", department=department, roles=[Role.CHAMPION])
+
+    (before,), _ = coverage.cached_department_coverage([department])
+    assert next(r for r in before.roles if r.role == role).completed_path == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolments.complete(resource, actor=employee)
+    (after,), _ = coverage.cached_department_coverage([department])
+    assert next(r for r in after.roles if r.role == role).completed_path == 1
+    client.force_login(champion)
+    assert client.get("/learning/coverage/").status_code == 200
+
+
+def test_other_departments_keep_their_cached_coverage(department, other_department, outsider):
+    coverage.cached_department_coverage([other_department])
+    key_count_before = coverage.cache.get(coverage._GENERATION.format(other_department.pk))
+    coverage.forget(department.pk)
+    assert coverage.cache.get(coverage._GENERATION.format(other_department.pk)) == key_count_before
