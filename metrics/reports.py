@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from coe_portal import outbox
 from coe_portal.models import Department, User
 from coe_portal.roles import Role, sees_everything
 from coe_portal.spreadsheets import safe_cell
@@ -82,11 +83,14 @@ def request_report(kind: str, period_start: dt.date, *, actor=None) -> Report:
             report.error = ""
             report.requested_by = actor
             report.save(update_fields=["status", "progress", "error", "requested_by"])
-        transaction.on_commit(lambda: _queue(report.pk))
+        # The pending row and the outbox message are saved together: a report asked for
+        # while Redis is down is queued by the re-send once it is back.
+        outbox.record("metrics.reports.queue_generation", report_id=report.pk)
     return report
 
 
-def _queue(report_id: int) -> None:
+def queue_generation(report_id: int) -> None:
+    """Outbox handler: hand the report to a worker (generating it twice does it once)."""
     from metrics.tasks import generate_report_task
 
     generate_report_task.delay(report_id)
@@ -131,7 +135,7 @@ def generate_report(report_id: int, *, notify: bool = True) -> Report | None:
             status=Report.Status.READY, data=data, progress=100, finished_at=timezone.now()
         )
         if notify:
-            transaction.on_commit(lambda: email_leadership(report_id))
+            outbox.record("metrics.reports.email_leadership", report_id=report_id)
     report.refresh_from_db()
     return report
 
