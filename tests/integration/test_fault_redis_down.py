@@ -82,7 +82,7 @@ def test_redis_down_loses_nothing_and_delivers_once(employee, colleague, reviewe
 
             # The pages and the API keep working from the database.
             for page in (reverse("home"), reverse("usecases:usecase_list")):
-                status, text = http("GET", web.url + page, headers={"Cookie": cookie})
+                status, _ = http("GET", web.url + page, headers={"Cookie": cookie})
                 assert status == 200, f"{page}: {status}\n{web.log_tail()}"
             assert api(employee, "GET", "use-cases/")["count"] == 0
 
