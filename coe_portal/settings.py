@@ -219,6 +219,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60),
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A report "generating" for longer than this died with its worker (the hard time limit
+# would have stopped a live one): its redelivered task, or asking again, takes it over.
+REPORT_STALE_AFTER_SECONDS = env_int("REPORT_STALE_AFTER_SECONDS", CELERY_TASK_TIME_LIMIT + 60)
 
 # Email: the console in development; SMTP settings from the environment in production.
 EMAIL_BACKEND = env_str(

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from coe_portal import outbox
@@ -31,9 +31,11 @@ from metrics.readiness import DIMENSIONS, latest_submitted, organisation_profile
 
 logger = logging.getLogger(__name__)
 
-# A run that has been "generating" for longer than the task's hard time limit died with its
-# worker; asking again may take it over.
-STALE_AFTER = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+def _stale_before() -> dt.datetime:
+    """A run started before this died with its worker (settings.REPORT_STALE_AFTER_SECONDS,
+    longer than the task's hard time limit): it may be taken over."""
+    return timezone.now() - dt.timedelta(seconds=settings.REPORT_STALE_AFTER_SECONDS)
 
 
 def period_for(kind: str, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -74,7 +76,7 @@ def request_report(kind: str, period_start: dt.date, *, actor=None) -> Report:
             defaults={"period_end": end, "requested_by": actor},
         )
         running = report.status in (Report.Status.PENDING, Report.Status.RUNNING)
-        stale = report.started_at is None or timezone.now() - report.started_at > STALE_AFTER
+        stale = report.started_at is None or report.started_at < _stale_before()
         if not created and running and not stale:
             return report
         if not created:
@@ -102,9 +104,12 @@ def generate_report(report_id: int, *, notify: bool = True) -> Report | None:
     (status "failed", the error, the attempt count) and re-raised for the task to decide
     whether to retry."""
     now = timezone.now()
-    claimed = Report.objects.filter(
-        pk=report_id, status__in=[Report.Status.PENDING, Report.Status.FAILED]
-    ).update(
+    # Pending or failed runs, and a run whose worker was killed mid-way: its task comes back
+    # (late acknowledgement) and finds the row "generating" since long before.
+    claimable = Q(status__in=[Report.Status.PENDING, Report.Status.FAILED]) | Q(
+        status=Report.Status.RUNNING, started_at__lt=_stale_before()
+    )
+    claimed = Report.objects.filter(claimable, pk=report_id).update(
         status=Report.Status.RUNNING,
         attempts=F("attempts") + 1,
         started_at=now,

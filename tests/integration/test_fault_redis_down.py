@@ -31,7 +31,7 @@ from tests.processes import (
 )
 from usecases.models import Notification
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ANSWERS = {
     field: value
