@@ -60,10 +60,13 @@ def period_containing(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
     return start, next_start - dt.timedelta(days=1)
 
 
-def request_report(kind: str, period_start: dt.date, *, actor=None) -> Report:
+def request_report(
+    kind: str, period_start: dt.date, *, actor=None, replace_ready: bool = True
+) -> Report:
     """Queue a report of ``kind`` for the period starting ``period_start``. Asking again for
-    the same period replaces the earlier report rather than adding another; asking while
-    one is being generated changes nothing."""
+    the same period replaces the earlier report rather than adding another (unless
+    ``replace_ready`` is false: the schedule keeps a ready report, so a second beat sends
+    leadership no second email); asking while one is being generated changes nothing."""
     if actor is not None and not sees_everything(actor):
         raise PermissionDenied("Reports are for leadership and CoE staff.")
     start, end = period_containing(kind, period_start)
@@ -78,6 +81,8 @@ def request_report(kind: str, period_start: dt.date, *, actor=None) -> Report:
         running = report.status in (Report.Status.PENDING, Report.Status.RUNNING)
         stale = report.started_at is None or report.started_at < _stale_before()
         if not created and running and not stale:
+            return report
+        if not created and not replace_ready and report.status == Report.Status.READY:
             return report
         if not created:
             report.status = Report.Status.PENDING

@@ -182,6 +182,18 @@ def test_the_beat_entry_point_queues_last_months_report(django_capture_on_commit
     assert report.requested_by is None
 
 
+def test_a_second_beat_keeps_the_ready_report_and_emails_once(
+    leader, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = generate_scheduled_report.delay("adoption").get()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = generate_scheduled_report.delay("adoption").get()
+    assert first == second
+    assert Report.objects.get(pk=first).attempts == 1
+    assert len(mailoutbox) == 1
+
+
 def test_csv_has_a_row_per_kpi(leader, department, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         report = reports.request_report("adoption", MAY, actor=leader)
