@@ -227,6 +227,7 @@ class Gunicorn:
     port: int
     process: subprocess.Popen
     log: Path
+    started_at: object = field(default=None)
 
     @property
     def url(self) -> str:
@@ -249,7 +250,9 @@ def gunicorn(env: dict, workers: int = 2, log_dir: Path | None = None) -> Iterat
             cwd=ROOT, env={**env, "WEB_CONCURRENCY": str(workers)}, stdout=out,
             stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-    server = Gunicorn(port, process, log)
+    from django.utils import timezone
+
+    server = Gunicorn(port, process, log, timezone.now())
     try:
 
         def live():
