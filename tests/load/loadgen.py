@@ -104,6 +104,7 @@ class Tally:
     refused: Counter = field(default_factory=Counter)  # 4xx by action: conflicts, rules
     errors: list[str] = field(default_factory=list)  # 5xx and failed connections
     latencies: list[float] = field(default_factory=list)
+    by_action: dict[str, list[float]] = field(default_factory=dict)
 
     def open_proposals(self, *statuses: str) -> list[int]:
         with self.lock:
@@ -137,7 +138,9 @@ class Client:
                 self.tally.errors.append(f"{action}: {type(exc).__name__}: {exc}")
             return 0, None
         with self.tally.lock:
-            self.tally.latencies.append(time.monotonic() - started)
+            elapsed = time.monotonic() - started
+            self.tally.latencies.append(elapsed)
+            self.tally.by_action.setdefault(action, []).append(elapsed)
             if status >= 500:
                 self.tally.errors.append(f"{action}: {status} {text[:200]!r}")
             elif status >= 400:
@@ -331,6 +334,10 @@ def figures(tally: Tally, seconds: float) -> dict:
         "status_changes": len(tally.transitions),
         "comments": len(tally.comments),
         "endorsements": len(tally.endorsements),
+        "median_ms_by_action": {
+            action: round(1000 * statistics.median(times), 1)
+            for action, times in sorted(tally.by_action.items())
+        },
         "refused_4xx": dict(tally.refused),
         "server_errors": len(tally.errors),
     }
