@@ -14,6 +14,7 @@ undelivered (its transaction rolls back) for the next run.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from functools import partial
 
 from django.db import transaction
@@ -26,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 # After this many failed attempts a message is left for a person to look at (last_error).
 MAX_ATTEMPTS = 10
+# Delivered messages are kept this long (to answer "was it sent?"), then deleted.
+KEEP_DELIVERED = timedelta(days=30)
 
 
 def record(handler: str, **kwargs) -> OutboxMessage:
@@ -80,3 +83,11 @@ def deliver_pending(limit: int = 1000) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     return sum(deliver(pk) for pk in ids)
+
+
+def purge_delivered() -> int:
+    """Delete messages delivered more than KEEP_DELIVERED ago; returns how many."""
+    deleted, _ = OutboxMessage.objects.filter(
+        delivered_at__lt=timezone.now() - KEEP_DELIVERED
+    ).delete()
+    return deleted

@@ -24,5 +24,8 @@ def deliver_outbox_message(message_id: int) -> bool:
 
 @shared_task(time_limit=600, soft_time_limit=540)
 def deliver_outbox() -> int:
-    """Every minute (Celery beat): deliver what the broker could not take at commit time."""
-    return outbox.deliver_pending()
+    """Every minute (Celery beat): deliver what the broker could not take at commit time,
+    and forget what was delivered long ago."""
+    delivered = outbox.deliver_pending()
+    outbox.purge_delivered()
+    return delivered

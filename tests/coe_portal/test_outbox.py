@@ -103,6 +103,20 @@ def test_a_message_that_keeps_failing_is_left_for_a_person():
     assert CALLS == []
 
 
+def test_the_resend_forgets_messages_delivered_long_ago():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old, recent = (outbox.record(f"{HERE}.record_call", n=n) for n in (1, 2))
+    outbox.deliver_pending()
+    OutboxMessage.objects.filter(pk=old.pk).update(
+        delivered_at=timezone.now() - outbox.KEEP_DELIVERED - dt.timedelta(hours=1)
+    )
+    tasks.deliver_outbox()
+    assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
 @pytest.mark.parametrize(
     "handler",
     [
