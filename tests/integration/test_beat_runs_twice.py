@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from coe_portal import outbox
-from coe_portal.celery import app as celery_app
 from coe_portal.models import OutboxMessage, PortalSettings
 from coe_portal.roles import Role
 from governance.models import Review
@@ -37,14 +36,6 @@ from usecases import engagement
 from usecases.models import Notification
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def _tasks_inline():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 def run_twice_at_once(task: Callable[[], object]) -> list:

@@ -118,7 +118,7 @@ def test_redis_down_loses_nothing_and_delivers_once(employee, colleague, reviewe
             "EMAIL_FILE_PATH": str(mail_dir),
         }
         with celery_worker(worker_env, name="resend", log_dir=tmp_path) as worker:
-            broker = Celery(broker=redis_server.url)
+            broker = Celery(broker=redis_server.url, set_as_current=False)
             # The re-send twice (as two beats would), then a marker: the worker runs one
             # task at a time, so once the marker has run both re-sends have finished.
             broker.send_task("coe_portal.tasks.deliver_outbox")

@@ -39,7 +39,7 @@ def test_a_report_whose_worker_is_killed_is_finished_once(leader, tmp_path):
             EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
             EMAIL_FILE_PATH=str(mail_dir),
         )
-        broker = Celery(broker=redis_server.url)
+        broker = Celery(broker=redis_server.url, set_as_current=False)
         slow = {**env, "SLOW_REPORT_SECONDS": "120"}
         with celery_worker(slow, app=APP, name="doomed", log_dir=tmp_path) as doomed:
             broker.send_task("metrics.tasks.generate_report_task", args=[report.pk])
