@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import signal
+import time
 
 import pytest
 from celery import Celery
@@ -50,6 +51,9 @@ def test_a_report_whose_worker_is_killed_is_finished_once(leader, tmp_path):
             )
             doomed.send_signal(signal.SIGKILL)
             doomed.wait(timeout=10)
+        # Let the unacknowledged task outlive the visibility timeout before the next worker
+        # starts: its first scan then finds it (later scans come only every ~100 s).
+        time.sleep(4)
         report.refresh_from_db()
         assert (report.status, report.attempts) == ("running", 1)
 
