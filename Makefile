@@ -8,7 +8,7 @@ UV := $(BIN)/uv
 UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install install-dev lint security audit format worker clean bench
+.PHONY: run test install install-dev lint security audit format worker clean bench loadtest
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ run: install
 ## integration tests run too; with Chromium at /usr/bin/chromium, the browser journeys.
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Load test: 50 employees and 10 reviewers for 60 s against gunicorn on DATABASE_URL
+## (PostgreSQL; use a scratch database) and, with REDIS_URL, a Celery worker. Prints the
+## figures; fails on any server error or lost write. LOADTEST_ARGS="--seconds 10" etc.
+loadtest: install-dev
+	$(BIN)/python -m tests.load $(LOADTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

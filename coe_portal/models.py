@@ -137,3 +137,31 @@ class PortalSettings(models.Model):
         """The one row, created with defaults on first use."""
         obj, _ = cls.objects.get_or_create(pk=1)
         return obj
+
+
+class OutboxMessage(models.Model):
+    """A side effect of a committed change (a notification, an email, a queued job), written
+    in the same transaction as the change and delivered after it: at once through Celery
+    when the broker answers, otherwise by the periodic re-send. ``handler`` is the dotted
+    path of a function called with ``kwargs``; it must be safe to call again after a crash."""
+
+    handler = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(delivered_at__isnull=True),
+                name="outbox_undelivered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "delivered" if self.delivered_at else f"pending ({self.attempts} attempts)"
+        return f"{self.handler}({self.kwargs}) {state}"

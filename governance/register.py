@@ -11,6 +11,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from coe_portal import outbox
 from coe_portal.roles import Role
 from coe_portal.spreadsheets import safe_cell
 from governance.choices import ConditionStatus, ReviewKind, ReviewStatus, RiskTier
@@ -115,7 +116,8 @@ def open_due_rereviews(today=None) -> list[int]:
                 .first()
                 or RiskTier.LIMITED
             )
-            open_reviews(use_case, tier, actor=None, kind=ReviewKind.RE_REVIEW)
+            for review in open_reviews(use_case, tier, actor=None, kind=ReviewKind.RE_REVIEW):
+                outbox.record("governance.tasks.email_rereview_due", review_id=review.pk)
             UseCaseEvent.objects.create(
                 use_case=use_case,
                 kind=UseCaseEvent.Kind.REVIEW,

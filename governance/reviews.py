@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from coe_portal import outbox
 from coe_portal.models import PortalSettings
 from coe_portal.roles import Role, has_role, is_champion_of, is_coe_staff
 from governance.choices import (
@@ -51,6 +52,9 @@ from usecases.models import UseCase, UseCaseEvent
 QUEUE_STATUSES = (Status.SUBMITTED, Status.TRIAGE, Status.IN_REVIEW)
 # Who may open the review queue (champions see their own department's part of it).
 QUEUE_ROLES = (Role.COE_REVIEWER, Role.COE_ADMIN, Role.CHAMPION)
+
+# The outbox handler that tells someone a proposal or review was assigned to them.
+EMAIL_ASSIGNMENT = "governance.tasks.email_assignment"
 
 
 class ReviewError(TransitionError):
@@ -185,10 +189,10 @@ def assign(use_case_id: int, assignee, *, actor) -> Triage:
         if use_case.status == Status.SUBMITTED:
             change_status(use_case.pk, Status.TRIAGE, actor=actor, expected_status=Status.SUBMITTED)
         assess(use_case.pk, actor=actor)
-    if assignee.pk != actor.pk and assignee.email:
-        from governance import tasks
-
-        transaction.on_commit(lambda: tasks.email_assignment.delay(use_case_id, assignee.pk, None))
+        if assignee.pk != actor.pk and assignee.email:
+            outbox.record(
+                EMAIL_ASSIGNMENT, use_case_id=use_case_id, assignee_id=assignee.pk, review_id=None
+            )
     return triage
 
 
@@ -329,12 +333,13 @@ def assign_review(review_id: int, assignee, *, actor) -> Review:
             note=f"{review.get_area_display()} review assigned to {assignee}",
             data={"review": review.pk, "assignee": assignee.pk},
         )
-    if assignee.pk != actor.pk and assignee.email:
-        from governance import tasks
-
-        transaction.on_commit(
-            lambda: tasks.email_assignment.delay(review.use_case_id, assignee.pk, review_id)
-        )
+        if assignee.pk != actor.pk and assignee.email:
+            outbox.record(
+                EMAIL_ASSIGNMENT,
+                use_case_id=review.use_case_id,
+                assignee_id=assignee.pk,
+                review_id=review_id,
+            )
     return review
 
 

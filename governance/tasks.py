@@ -17,13 +17,8 @@ from usecases.models import UseCase
 @shared_task(time_limit=600, soft_time_limit=540)
 def open_due_rereviews() -> int:
     """Daily: open re-reviews for register entries that are due."""
-    opened = register.open_due_rereviews()
-    for use_case_id in opened:
-        for review_id in Review.objects.filter(
-            use_case_id=use_case_id, status="open", kind="re_review"
-        ).values_list("pk", flat=True):
-            email_rereview_due.delay(review_id)
-    return len(opened)
+    # Each opened re-review's email is recorded in the outbox with it.
+    return len(register.open_due_rereviews())
 
 
 @shared_task(time_limit=600, soft_time_limit=540)

@@ -17,9 +17,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
+from coe_portal import outbox
 from coe_portal.mail import send_mail
 from coe_portal.models import Department, User
 from coe_portal.roles import Role, sees_everything
@@ -30,9 +31,11 @@ from metrics.readiness import DIMENSIONS, latest_submitted, organisation_profile
 
 logger = logging.getLogger(__name__)
 
-# A run that has been "generating" for longer than the task's hard time limit died with its
-# worker; asking again may take it over.
-STALE_AFTER = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+def _stale_before() -> dt.datetime:
+    """A run started before this died with its worker (settings.REPORT_STALE_AFTER_SECONDS,
+    longer than the task's hard time limit): it may be taken over."""
+    return timezone.now() - dt.timedelta(seconds=settings.REPORT_STALE_AFTER_SECONDS)
 
 
 def period_for(kind: str, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -57,10 +60,13 @@ def period_containing(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
     return start, next_start - dt.timedelta(days=1)
 
 
-def request_report(kind: str, period_start: dt.date, *, actor=None) -> Report:
+def request_report(
+    kind: str, period_start: dt.date, *, actor=None, replace_ready: bool = True
+) -> Report:
     """Queue a report of ``kind`` for the period starting ``period_start``. Asking again for
-    the same period replaces the earlier report rather than adding another; asking while
-    one is being generated changes nothing."""
+    the same period replaces the earlier report rather than adding another (unless
+    ``replace_ready`` is false: the schedule keeps a ready report, so a second beat sends
+    leadership no second email); asking while one is being generated changes nothing."""
     if actor is not None and not sees_everything(actor):
         raise PermissionDenied("Reports are for leadership and CoE staff.")
     start, end = period_containing(kind, period_start)
@@ -73,8 +79,10 @@ def request_report(kind: str, period_start: dt.date, *, actor=None) -> Report:
             defaults={"period_end": end, "requested_by": actor},
         )
         running = report.status in (Report.Status.PENDING, Report.Status.RUNNING)
-        stale = report.started_at is None or timezone.now() - report.started_at > STALE_AFTER
+        stale = report.started_at is None or report.started_at < _stale_before()
         if not created and running and not stale:
+            return report
+        if not created and not replace_ready and report.status == Report.Status.READY:
             return report
         if not created:
             report.status = Report.Status.PENDING
@@ -82,11 +90,14 @@ def request_report(kind: str, period_start: dt.date, *, actor=None) -> Report:
             report.error = ""
             report.requested_by = actor
             report.save(update_fields=["status", "progress", "error", "requested_by"])
-        transaction.on_commit(lambda: _queue(report.pk))
+        # The pending row and the outbox message are saved together: a report asked for
+        # while Redis is down is queued by the re-send once it is back.
+        outbox.record("metrics.reports.queue_generation", report_id=report.pk)
     return report
 
 
-def _queue(report_id: int) -> None:
+def queue_generation(report_id: int) -> None:
+    """Outbox handler: hand the report to a worker (generating it twice does it once)."""
     from metrics.tasks import generate_report_task
 
     generate_report_task.delay(report_id)
@@ -98,9 +109,12 @@ def generate_report(report_id: int, *, notify: bool = True) -> Report | None:
     (status "failed", the error, the attempt count) and re-raised for the task to decide
     whether to retry."""
     now = timezone.now()
-    claimed = Report.objects.filter(
-        pk=report_id, status__in=[Report.Status.PENDING, Report.Status.FAILED]
-    ).update(
+    # Pending or failed runs, and a run whose worker was killed mid-way: its task comes back
+    # (late acknowledgement) and finds the row "generating" since long before.
+    claimable = Q(status__in=[Report.Status.PENDING, Report.Status.FAILED]) | Q(
+        status=Report.Status.RUNNING, started_at__lt=_stale_before()
+    )
+    claimed = Report.objects.filter(claimable, pk=report_id).update(
         status=Report.Status.RUNNING,
         attempts=F("attempts") + 1,
         started_at=now,
@@ -131,7 +145,7 @@ def generate_report(report_id: int, *, notify: bool = True) -> Report | None:
             status=Report.Status.READY, data=data, progress=100, finished_at=timezone.now()
         )
         if notify:
-            transaction.on_commit(lambda: email_leadership(report_id))
+            outbox.record("metrics.reports.email_leadership", report_id=report_id)
     report.refresh_from_db()
     return report
 

@@ -53,4 +53,4 @@ def generate_scheduled_report(kind: str) -> int:
     if kind not in Report.Kind.values:
         raise ValueError(f"unknown report kind {kind!r}")
     start, _end = reports.period_for(kind, timezone.localdate())
-    return reports.request_report(kind, start).pk
+    return reports.request_report(kind, start, replace_ready=False).pk

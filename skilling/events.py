@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from coe_portal import outbox
 from coe_portal.mail import send_mail
 from skilling.choices import EventStatus, RegistrationStatus
 from skilling.errors import SkillingError
@@ -123,11 +124,9 @@ def _fill_open_seats(event: Event, now: datetime) -> list[EventRegistration]:
         registration.status = RegistrationStatus.CONFIRMED
         registration.confirmed_at = now
     EventRegistration.objects.bulk_update(promoted, ["status", "confirmed_at"])
-    if promoted:
-        from skilling.tasks import send_seat_notice
-
-        ids = [r.pk for r in promoted]
-        transaction.on_commit(lambda: [send_seat_notice.delay(pk) for pk in ids])
+    for registration in promoted:
+        # Saved with the promotion, sent after commit (or by the re-send if Redis is down).
+        outbox.record("skilling.events.send_seat_notice", registration_id=registration.pk)
     return promoted
 
 

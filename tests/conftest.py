@@ -43,8 +43,10 @@ def _empty_cache():
 
 @pytest.fixture(autouse=True)
 def _celery_inline(request):
-    """Run tasks inline in every test except the integration tests, which use a real worker."""
-    if request.node.get_closest_marker("integration"):
+    """Run tasks inline in every test except those that use the real worker (the
+    ``celery_worker`` fixture of tests/integration). Tasks of other tests must not reach
+    that worker: it would still be running them while the test's data is flushed."""
+    if "celery_worker" in request.fixturenames:
         yield
         return
     previous = celery_app.conf.task_always_eager

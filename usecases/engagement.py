@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from usecases.lifecycle import TransitionError, queue_notifications
+from coe_portal import outbox
+from usecases.lifecycle import NOTIFY_EVENT, TransitionError
 from usecases.models import Comment, Endorsement, Follow, UseCase, UseCaseEvent
 
 MAX_COMMENT_LENGTH = 5000
@@ -73,5 +72,5 @@ def add_comment(use_case_id: int, *, actor, body: str) -> Comment:
         )
         if use_case.owner_id != actor.pk:
             Follow.objects.get_or_create(use_case=use_case, user=actor)
-        transaction.on_commit(partial(queue_notifications, event.pk))
+        outbox.record(NOTIFY_EVENT, event_id=event.pk)
     return comment

@@ -12,17 +12,19 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
+from coe_portal import outbox
 from coe_portal.roles import is_champion_of, is_coe_staff
 from usecases.choices import OPEN_STATUSES, Status
 from usecases.models import UseCase, UseCaseEvent
 
 logger = logging.getLogger(__name__)
+
+# The outbox handler that turns an event into notifications and emails.
+NOTIFY_EVENT = "usecases.notifications.notify_event"
 
 
 class Actor(StrEnum):
@@ -179,21 +181,7 @@ def change_status(
             note=note,
             data=data or {},
         )
-        # The owner and followers hear of it only once the change is committed: a rolled
-        # back change must not have told anyone.
-        transaction.on_commit(partial(queue_notifications, event.pk))
+        # Recorded with the change and sent after commit: a rolled back change tells nobody,
+        # and a committed one is told even when Redis is down (the outbox re-sends it).
+        outbox.record(NOTIFY_EVENT, event_id=event.pk)
     return use_case
-
-
-def queue_notifications(event_id: int) -> None:
-    """Hand an event to the notification task (called after commit).
-
-    The change is already committed here, so a broker outage must not turn the person's
-    successful request into an error: it is logged instead, and the event stays in the log.
-    """
-    from usecases.tasks import notify_event
-
-    try:
-        notify_event.delay(event_id)
-    except OperationalError:  # the broker is unreachable
-        logger.exception("Could not queue notifications for event %s", event_id)

@@ -16,7 +16,7 @@ from usecases.filters import search
 from usecases.lifecycle import change_status
 from usecases.models import Follow, Notification, UseCase
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 NEIGHBOURS = [
     (

@@ -71,6 +71,22 @@ def test_a_second_run_of_the_same_task_does_nothing(leader, django_capture_on_co
     assert report.attempts == 1
 
 
+def test_a_run_whose_worker_died_is_taken_over_by_the_redelivered_task(settings):
+    from django.utils import timezone
+
+    settings.REPORT_STALE_AFTER_SECONDS = 60
+    report = Report.objects.create(
+        kind="adoption", period_start=MAY, period_end=dt.date(2026, 5, 31), status="running",
+        attempts=1, started_at=timezone.now() - dt.timedelta(seconds=30),
+    )  # fmt: skip
+    # Still within the time limit: perhaps alive, so left alone.
+    assert reports.generate_report(report.pk, notify=False) is None
+    Report.objects.filter(pk=report.pk).update(started_at=timezone.now() - dt.timedelta(seconds=61))
+    assert reports.generate_report(report.pk, notify=False).status == "ready"
+    report.refresh_from_db()
+    assert report.attempts == 2
+
+
 def test_a_failure_is_recorded_and_the_next_request_retries_it(
     leader, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -164,6 +180,18 @@ def test_the_beat_entry_point_queues_last_months_report(django_capture_on_commit
     assert report.kind == "adoption"
     assert report.status == "ready"
     assert report.requested_by is None
+
+
+def test_a_second_beat_keeps_the_ready_report_and_emails_once(
+    leader, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = generate_scheduled_report.delay("adoption").get()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = generate_scheduled_report.delay("adoption").get()
+    assert first == second
+    assert Report.objects.get(pk=first).attempts == 1
+    assert len(mailoutbox) == 1
 
 
 def test_csv_has_a_row_per_kpi(leader, department, django_capture_on_commit_callbacks):

@@ -126,17 +126,23 @@ def test_opening_someone_elses_notification_is_404(
 
 
 def test_broker_outage_after_commit_does_not_fail_the_change(
-    proposal, reviewer, monkeypatch, django_capture_on_commit_callbacks
+    proposal, employee, reviewer, monkeypatch, django_capture_on_commit_callbacks
 ):
     from kombu.exceptions import OperationalError
 
-    from usecases import tasks
+    from coe_portal import outbox, tasks
 
     def broker_down(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(tasks.notify_event, "delay", broker_down)
+    monkeypatch.setattr(tasks.deliver_outbox_message, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         change_status(proposal.pk, Status.TRIAGE, actor=reviewer)
     proposal.refresh_from_db()
     assert proposal.status == "triage"
+    assert Notification.objects.count() == 0
+    # The re-send delivers what the broker could not take, once.
+    assert outbox.deliver_pending() == 1
+    assert outbox.deliver_pending() == 0
+    assert Notification.objects.filter(recipient=employee).count() == 1
+    assert len(mail.outbox) == 2

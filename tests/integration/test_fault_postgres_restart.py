@@ -1,0 +1,61 @@
+"""PostgreSQL restarts under a serving portal: requests during the outage get the clean
+error page (no traceback), and afterwards the portal answers again by itself — its
+persistent connections (CONN_MAX_AGE) are health-checked and replaced.
+
+The database is a throwaway cluster of the test's own, so stopping it disturbs nobody.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.processes import ROOT, gunicorn, http, portal_env, throwaway_postgres, wait_for
+
+MAKE_USER = (
+    "from coe_portal.models import User; from rest_framework.authtoken.models import Token; "
+    "u = User.objects.create_user('pat', 'pat@example.com', 'unused-password'); "
+    "print(Token.objects.create(user=u).key)"
+)
+
+
+def manage(env: dict, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+        text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def test_postgres_restart_gives_a_clean_error_page_then_recovers(tmp_path):
+    with throwaway_postgres() as cluster:
+        env = portal_env(cluster.create_database("coe_restart"), None, DB_CONN_MAX_AGE="60")
+        manage(env, "migrate", "--noinput")
+        token = manage(env, "shell", "-c", MAKE_USER).strip().splitlines()[-1]
+        headers = {"Authorization": f"Token {token}", "Accept": "text/html"}
+
+        with gunicorn(env, workers=2, log_dir=tmp_path) as web:
+            api = f"{web.url}/api/v1/use-cases/"
+            # Warm: each worker now holds an open connection.
+            for _ in range(10):
+                assert http("GET", api, headers=headers)[0] == 200
+
+            cluster.stop("fast")
+            for _ in range(6):
+                status, body = http("GET", api, headers=headers)
+                assert status in (500, 503), f"{status}: {body[:300]}"
+                assert "Something went wrong" in body
+                for leak in ("Traceback", "OperationalError", "psycopg", str(cluster.port)):
+                    assert leak not in body
+            status, body = http("GET", f"{web.url}/healthz")
+            assert status == 503 and '"database"' in body
+            assert http("GET", f"{web.url}/livez")[0] == 200  # the process itself is alive
+
+            cluster.start()
+            wait_for(lambda: http("GET", api, headers=headers)[0] == 200, 30, "recovery")
+            # Every worker recovers, not only the one that answered first.
+            statuses = [http("GET", api, headers=headers)[0] for _ in range(20)]
+            assert statuses == [200] * 20, web.log_tail()
+            assert http("GET", f"{web.url}/healthz")[0] == 200
+            assert web.process.poll() is None  # served on without a restart
