@@ -52,13 +52,17 @@ def _require_queue_role(user) -> None:
     require_role(user, reviews.QUEUE_ROLES)
 
 
-def _triagers():
-    """CoE staff, and champions by department: who may be given a proposal to triage."""
+def _triagers(department_ids):
+    """CoE staff, and champions by department: who may be given a proposal to triage.
+    Only the champions of ``department_ids`` (the page's rows) are loaded: a company has
+    hundreds of champions and each row offers only its own department's."""
     people = list(
         User.objects.filter(
+            Q(groups__name__in=[Role.COE_REVIEWER, Role.COE_ADMIN])
+            | Q(groups__name=Role.CHAMPION, department_id__in=department_ids),
             is_active=True,
-            groups__name__in=[Role.COE_REVIEWER, Role.COE_ADMIN, Role.CHAMPION],
         )
+        .only("username", "first_name", "last_name", "department_id")
         .annotate(
             staff=Count("groups", filter=Q(groups__name__in=[Role.COE_REVIEWER, Role.COE_ADMIN]))
         )
@@ -90,7 +94,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     page = CappedCountPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     settings_row = PortalSettings.load()
     today = timezone.localdate()
-    staff, champions = _triagers()
+    staff, champions = _triagers({uc.department_id for uc in page})
     rows = []
     for uc in page:
         rereview = uc.status not in reviews.QUEUE_STATUSES
@@ -282,7 +286,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_reviews = review.use_case.reviews.filter(round=review.round).select_related(
         "decided_by", "assignee"
     )
-    staff, champions = _triagers()
+    staff, champions = _triagers({review.use_case.department_id})
     return render(
         request,
         "governance/review.html",
