@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from coe_portal.models import Department
 from coe_portal.roles import has_role, sees_everything
@@ -202,7 +203,7 @@ class Dashboard:
     compared_with: dt.date | None
     tiles: list[Tile]
     charts: dict[str, Chart]
-    heatmap: dict | None
+    heatmap: dict | None  # or a lazy dict (see build)
     csv_urls: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -255,9 +256,11 @@ def build(
         ),
         "scatter": _scatter(user, department),
     }
+    # A row per department each (200 at scale) and the same for every reader: the page keeps
+    # their rendering in the cache, so they are worked out only when it renders them.
     if not department_view:
-        charts["comparison"] = _comparison(latest, departments)
-    heat = None if department_view else heatmap(departments)
+        charts["comparison"] = SimpleLazyObject(lambda: _comparison(latest, departments))
+    heat = None if department_view else SimpleLazyObject(lambda: heatmap(departments))
     params = {"period": period}
     if department is not None:
         params["department"] = department.code

@@ -39,3 +39,27 @@ def test_other_departments_keep_their_cached_coverage(department, other_departme
     key_count_before = coverage.cache.get(coverage._GENERATION.format(other_department.pk))
     coverage.forget(department.pk)
     assert coverage.cache.get(coverage._GENERATION.format(other_department.pk)) == key_count_before
+
+
+def test_dashboard_works_out_the_per_department_parts_only_when_not_cached(
+    client, leader, department
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from metrics import snapshots
+    from tests.factories import ReadinessAssessmentFactory
+
+    ReadinessAssessmentFactory(department=department, year=2026, quarter=1)
+    snapshots.take_snapshots(timezone.localdate())
+    client.force_login(leader)
+
+    def readiness_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get("/metrics/").content.decode()
+        assert 'class="table heatmap"' in body and "chart-comparison" in body
+        return sum("metrics_readinessassessment" in q["sql"] for q in queries)
+
+    assert readiness_queries() > 0  # worked out and rendered into the cache
+    assert readiness_queries() == 0  # shown from the cache, nothing worked out
