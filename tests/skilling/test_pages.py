@@ -335,6 +335,23 @@ def test_coverage_csv_downloads(client, leader, department, other_department, co
     ]  # fmt: skip
 
 
+def test_coverage_of_every_department_is_paged_25_at_a_time(client, leader):
+    from tests.factories import DepartmentFactory
+
+    names = sorted(DepartmentFactory(name=f"Paged department {i:02}").name for i in range(30))
+    client.force_login(leader)
+    # The department picker above lists them all; the table comes after its heading.
+    first, second = (
+        client.get(reverse("skilling:coverage"), params)
+        .content.decode()
+        .split("By department</h3>")[1]
+        for params in ({}, {"page": 2})
+    )
+    assert names[0] in first and names[-1] not in first
+    assert names[-1] in second and names[0] not in second
+    assert "Page 1 of 2" in first and "?page=2" in first
+
+
 def test_csv_cells_cannot_start_formulas(client, leader, department):
     AdoptionRoleFactory(name="=HYPERLINK(1)", slug="formula")
     client.force_login(leader)
