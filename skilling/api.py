@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from coe_portal.api_fields import SlugRelatedField
 from coe_portal.openapi import ErrorDetailSerializer
 from skilling import access, coverage, enrolments, events, recommendations
 from skilling.choices import Level, RegistrationStatus
@@ -72,7 +73,7 @@ class SkillViewSet(viewsets.ModelViewSet):
 
 
 class RequirementSerializer(serializers.Serializer):
-    skill = serializers.SlugRelatedField(slug_field="slug", queryset=Skill.objects.all())
+    skill = SlugRelatedField(slug_field="slug", queryset=Skill.objects.all())
     level = serializers.ChoiceField(choices=Level.choices)
 
 
@@ -135,9 +136,7 @@ class AdoptionRoleViewSet(viewsets.ModelViewSet):
 
 
 class LearningResourceSerializer(serializers.ModelSerializer):
-    skills = serializers.SlugRelatedField(
-        slug_field="slug", many=True, queryset=Skill.objects.all()
-    )
+    skills = SlugRelatedField(slug_field="slug", many=True, queryset=Skill.objects.all())
 
     class Meta:
         model = LearningResource
@@ -343,10 +342,10 @@ class EnrolmentViewSet(
 
 
 class LearnerProfileSerializer(serializers.ModelSerializer):
-    current_role = serializers.SlugRelatedField(
+    current_role = SlugRelatedField(
         slug_field="slug", queryset=AdoptionRole.objects.all(), allow_null=True, required=False
     )
-    target_role = serializers.SlugRelatedField(
+    target_role = SlugRelatedField(
         slug_field="slug", queryset=AdoptionRole.objects.all(), allow_null=True, required=False
     )
     # null until the person first sets a role: the profile is not saved before then

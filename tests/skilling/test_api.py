@@ -150,6 +150,23 @@ def test_a_patch_with_half_a_requirement_or_step_is_refused_not_a_crash(
     assert response.status_code == 400, response.content
 
 
+def test_a_slug_with_a_nul_character_is_a_400_not_a_crash(client, coe_admin, employee):
+    """Found by the API fuzz on PostgreSQL, which cannot compare text holding NUL."""
+    client.force_login(coe_admin)
+    response = client.post(
+        "/api/v1/learning-resources/",
+        {"title": "Nul", "url": "https://example.com/", "skills": ["a\x00b"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in response.content.decode()
+    client.force_login(employee)
+    response = client.patch(
+        "/api/v1/learner-profiles/me/", {"target_role": "\x00"}, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+
+
 def test_register_and_cancel_through_the_api(client, employee, colleague):
     event = EventFactory(capacity=1, online_url="https://meet.example.com/x")
     events.register_for_event(event.pk, actor=colleague)
