@@ -7,13 +7,13 @@ import csv
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from coe_portal import outbox
 from coe_portal.roles import Role
 from coe_portal.spreadsheets import safe_cell
+from coe_portal.subqueries import count_of
 from governance.choices import ConditionStatus, ReviewKind, ReviewStatus, RiskTier
 from governance.models import Condition, RegisterEntry, Review, RiskAssessment
 from usecases.choices import LIVE_STATUSES
@@ -45,15 +45,9 @@ def register_for(user):
         .annotate(
             # A correlated subquery, not a join with COUNT: worked out only for the rows
             # shown, and the page's count needs no GROUP BY.
-            open_conditions=Coalesce(
-                Subquery(
-                    Condition.objects.filter(use_case=OuterRef("pk"), status=ConditionStatus.OPEN)
-                    .order_by()
-                    .values("use_case")
-                    .annotate(n=Count("id"))
-                    .values("n")
-                ),
-                0,
+            open_conditions=count_of(
+                Condition.objects.filter(use_case=OuterRef("pk"), status=ConditionStatus.OPEN),
+                "use_case",
             )
         )
     )

@@ -17,14 +17,14 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from coe_portal import outbox
 from coe_portal.models import PortalSettings
 from coe_portal.roles import Role, has_role, is_champion_of, is_coe_staff
+from coe_portal.subqueries import count_of
 from governance.choices import (
     ConditionStatus,
     Outcome,
@@ -120,12 +120,7 @@ def open_review_figures() -> dict:
     them out only for the page of rows shown, and the page's count needs no GROUP BY."""
     open_reviews = Review.objects.filter(use_case=OuterRef("pk"), status=ReviewStatus.OPEN)
     return {
-        "open_reviews": Coalesce(
-            Subquery(
-                open_reviews.order_by().values("use_case").annotate(n=Count("id")).values("n")
-            ),
-            0,
-        ),
+        "open_reviews": count_of(open_reviews, "use_case"),
         "review_opened": Subquery(open_reviews.order_by("created_at").values("created_at")[:1]),
     }
 

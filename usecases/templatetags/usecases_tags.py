@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django import template
-from django.db.models import Count, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 
 from coe_portal.models import User
+from coe_portal.subqueries import count_of
 from usecases.choices import LIVE_STATUSES, OPEN_STATUSES, Status
 from usecases.models import Notification
 from usecases.progress import STATUS_BADGE, next_step, who_has_it
@@ -17,14 +17,7 @@ def _person_counts(request) -> dict:
     the navigation shows the first on every page, the home page the rest."""
     if not hasattr(request, "_intake_counts"):
         user = request.user
-        unread = (
-            Notification.objects.visible_to(user)
-            .filter(read_at__isnull=True)
-            .order_by()
-            .values("recipient")
-            .annotate(n=Count("id"))
-            .values("n")
-        )
+        unread = Notification.objects.visible_to(user).filter(read_at__isnull=True)
         mine = "use_cases__status"
         request._intake_counts = (
             User.objects.filter(pk=user.pk)
@@ -35,7 +28,7 @@ def _person_counts(request) -> dict:
                 ),
                 live=Count("use_cases", filter=Q(**{f"{mine}__in": LIVE_STATUSES})),
                 changes=Count("use_cases", filter=Q(**{mine: Status.CHANGES_REQUESTED})),
-                unread=Coalesce(Subquery(unread), 0),
+                unread=count_of(unread, "recipient"),
             )
             .values("drafts", "open", "live", "changes", "unread")
             .get()
