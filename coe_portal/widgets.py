@@ -21,10 +21,7 @@ class PlainSelect(forms.Select):
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
-            (
-                (key, " selected" if key in chosen else "", label)
-                for key, label in ((str(v), label) for v, label in self.choices)
-            ),
+            ((v, " selected" if str(v) in chosen else "", label) for v, label in self.choices),
         )
         return format_html(
             '<select name="{}"{}>{}</select>',
