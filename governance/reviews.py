@@ -21,7 +21,7 @@ from django.db.models import Max, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from coe_portal import outbox
+from coe_portal import outbox, pagecache
 from coe_portal.models import PortalSettings
 from coe_portal.roles import Role, has_role, is_champion_of, is_coe_staff
 from coe_portal.subqueries import count_of
@@ -46,6 +46,7 @@ from governance.models import (
 from governance.risk import assess
 from governance.routing import route_use_case
 from usecases.choices import Status
+from usecases.counts import PROPOSALS
 from usecases.lifecycle import TransitionError, change_status
 from usecases.models import UseCase, UseCaseEvent
 
@@ -162,6 +163,7 @@ def assign(use_case_id: int, assignee, *, actor) -> Triage:
     """Give a proposal in the queue to ``assignee`` (the actor, or a colleague who may
     triage it). Picking up a submitted proposal starts its triage."""
     with transaction.atomic():
+        pagecache.changed(PROPOSALS)
         use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
         if not may_triage(actor, use_case):
             raise ReviewError("You do not triage this proposal.")
@@ -196,6 +198,7 @@ def accept_for_review(use_case_id: int, *, actor, expected_status: str | None = 
     (or reopen those that requested changes, when the owner has resubmitted) and move it
     to 'in review'."""
     with transaction.atomic():
+        pagecache.changed(PROPOSALS)
         use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
         if not may_triage(actor, use_case):
             raise ReviewError("You do not triage this proposal.")
@@ -222,6 +225,7 @@ def reject_out_of_scope(
 ) -> UseCase:
     """Reject a new proposal as out of the CoE's scope; the note says why."""
     with transaction.atomic():
+        pagecache.changed(PROPOSALS)
         use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
         if not may_triage(actor, use_case):
             raise ReviewError("You do not triage this proposal.")
@@ -311,6 +315,7 @@ def _reopen_changes_requested(use_case, *, actor) -> list[Review]:
 def assign_review(review_id: int, assignee, *, actor) -> Review:
     """Give one review to a person who may answer it."""
     with transaction.atomic():
+        pagecache.changed(PROPOSALS)
         review = Review.objects.select_for_update().select_related("use_case").get(pk=review_id)
         if not may_answer(actor, review):
             raise ReviewError("This review is not routed to you.")
@@ -351,6 +356,7 @@ class ConditionInput:
 def save_answers(review_id: int, answers: dict[int, dict], *, actor, expected_version: int):
     """Save answers without deciding (a reviewer's work in progress)."""
     with transaction.atomic():
+        pagecache.changed(PROPOSALS)
         review = _lock_open_review(review_id, actor=actor, expected_version=expected_version)
         _write_answers(review, answers)
         review.version += 1
@@ -385,6 +391,7 @@ def decide_review(
     if outcome != Outcome.APPROVE_WITH_CONDITIONS and conditions:
         raise ReviewError("Conditions go with 'approve with conditions' only.")
     with transaction.atomic():
+        pagecache.changed(PROPOSALS)
         # Lock the proposal before the review: deciders of different areas of the same
         # proposal then take turns, so the last one always sees the others' decisions.
         use_case = UseCase.objects.select_for_update().get(
@@ -544,6 +551,7 @@ def may_update_condition(user, condition: Condition) -> bool:
 def mark_condition_met(condition_id: int, *, actor) -> Condition:
     """Tick off a condition: its owner, the proposal's owner or CoE staff."""
     with transaction.atomic():
+        pagecache.changed(PROPOSALS)
         condition = (
             Condition.objects.select_for_update().select_related("use_case").get(pk=condition_id)
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from coe_portal import outbox
+from coe_portal import outbox, pagecache
+from usecases.counts import PROPOSALS
 from usecases.lifecycle import NOTIFY_EVENT, TransitionError
 from usecases.models import Comment, Endorsement, Follow, UseCase, UseCaseEvent
 
@@ -18,6 +19,7 @@ def toggle_endorsement(use_case_id: int, *, actor) -> tuple[bool, int]:
     One endorsement per person: the unique constraint holds even if two clicks race.
     """
     with transaction.atomic():
+        pagecache.changed(PROPOSALS)
         # Lock the proposal so the counter and the endorsement rows change together.
         use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
         if use_case.owner_id == actor.pk:
@@ -60,6 +62,7 @@ def add_comment(use_case_id: int, *, actor, body: str) -> Comment:
     if len(body) > MAX_COMMENT_LENGTH:
         raise TransitionError(f"Keep comments under {MAX_COMMENT_LENGTH} characters.")
     with transaction.atomic():
+        pagecache.changed(PROPOSALS)
         use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
         comment = Comment.objects.create(use_case=use_case, author=actor, body=body)
         UseCase.objects.filter(pk=use_case.pk).update(comment_count=F("comment_count") + 1)

@@ -22,8 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from coe_portal import pagecache
 from coe_portal.models import DataSensitivity, Department
 from usecases.choices import Category, Effort, Status
+from usecases.counts import PROPOSALS
 from usecases.models import ImportMapping, UseCase, UseCaseEvent
 from usecases.scoring import apply_scores
 
@@ -338,6 +340,7 @@ def import_rows(rows: list[PreparedRow], *, actor, source_name: str, owners=None
     summary = ImportSummary()
     now = timezone.now()
     with transaction.atomic():
+        pagecache.changed(PROPOSALS)
         departments, summary.departments_created = _departments(
             {row.values["department"] for row in rows}
         )

@@ -6,9 +6,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from coe_portal import pagecache
 from coe_portal.mail import send_mail
 from coe_portal.models import User
 from usecases.access import can_see
+from usecases.counts import inbox
 from usecases.models import Follow, Notification, UseCaseEvent
 
 
@@ -49,7 +51,8 @@ def notify_event(event_id: int) -> int:
     if event is None:
         return 0
     message = message_for(event)
-    for person in recipients_for(event):
+    people = recipients_for(event)
+    for person in people:
         try:
             with transaction.atomic():
                 Notification.objects.get_or_create(
@@ -59,6 +62,7 @@ def notify_event(event_id: int) -> int:
                 )
         except IntegrityError:  # another worker made it first
             pass
+    pagecache.changed(*(inbox(person.pk) for person in people))
     sent = 0
     link = settings.PORTAL_BASE_URL.rstrip("/") + event.use_case.get_absolute_url()
     pending = Notification.objects.filter(event=event, emailed_at__isnull=True).select_related(
@@ -85,4 +89,6 @@ def mark_read(user, notification_ids=None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
-    return qs.update(read_at=timezone.now())
+    marked = qs.update(read_at=timezone.now())
+    pagecache.changed(inbox(user.pk))
+    return marked

@@ -9,13 +9,16 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coe_portal import pagecache
 from coe_portal.paging import CappedCountPaginator
 from usecases import engagement, exporting
 from usecases.access import can_edit, get_use_case_for_user
 from usecases.attachments import safe_file_name
 from usecases.choices import TEAM_ROLES, Status
+from usecases.counts import PROPOSALS, audience
 from usecases.duplicates import mark_duplicate, may_mark_duplicate
 from usecases.filters import UseCaseFilterSet
 from usecases.forms import (
@@ -53,14 +56,31 @@ def _partial(request: HttpRequest) -> bool:
 @require_GET
 def usecase_list(request: HttpRequest) -> HttpResponse:
     """Explore: every proposal the person may see, filtered, searched, sorted and paged."""
-    queryset = UseCase.objects.visible_to(request.user).select_related("department", "owner")
-    filterset = UseCaseFilterSet(request.GET, queryset=queryset, request=request)
-    page = CappedCountPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The filters and the page are worked out only when the shared parts are not cached.
+    filterset = SimpleLazyObject(
+        lambda: UseCaseFilterSet(
+            request.GET,
+            queryset=UseCase.objects.visible_to(request.user).select_related("department", "owner"),
+            request=request,
+        )
+    )
+    query = request.GET.urlencode()
     template = "usecases/usecase_list.html"
     response = render(
         request,
         f"{template}#results" if _partial(request) else template,
-        {"filter": filterset, "page": page},
+        {
+            "filter": filterset,
+            "page": SimpleLazyObject(
+                lambda: CappedCountPaginator(filterset.qs, PAGE_SIZE).get_page(
+                    request.GET.get("page")
+                )
+            ),
+            "filter_part": pagecache.key("explore-filters", query, topics=[]),
+            "results_part": pagecache.key(
+                "explore-results", audience(request), query, topics=[PROPOSALS]
+            ),
+        },
     )
     # The same URL answers with a fragment or a page: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request"])

@@ -1,0 +1,71 @@
+"""Parts of pages that many people share, rendered once and kept until what they show
+changes.
+
+Most of a page's cost is rendering (templates, forms, serializers), not SQL, and much of what
+is rendered is the same for many readers: page 1 of Explore is the same for every employee
+who has no drafts. Such a part is kept in the cache (Redis) under a key made of:
+
+- its **topics**, named counters (``"proposals"``, ``"inbox:<user id>"``) that the logic
+  functions bump with ``changed`` when they change what the topic covers. A bump makes every
+  key made before it unreachable (the old entries expire unread);
+- its **audience**: who sees the same thing (everyone; one department's champions; one
+  person). It must never be wider than the part's visibility rules;
+- whatever else it varies on (the query string).
+
+Views pass lazy values (``SimpleLazyObject``) and templates wrap the part in
+``{% sharedpart key %}`` (coe_portal/templatetags/shared_parts.py), so a hit runs neither the
+part's queries nor its templates. Changes made outside the logic functions (the admin, a
+shell) show within ``TTL``. Without Redis every read misses and pages are rendered as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import time
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+
+TTL = 300
+_COUNTER = "pagecache:topic:{}"
+
+
+def changed(*topics: str) -> None:
+    """Bump ``topics`` now and again once the current transaction commits.
+
+    Now, so that later reads in the same transaction (the page a view renders after a
+    change) do not meet the parts cached before it; after the commit, so that a part rebuilt
+    by another request in between, from the data as it was before the commit, is dropped.
+    """
+    _bump(topics)
+    transaction.on_commit(lambda: _bump(topics))
+
+
+def _bump(topics: Iterable[str]) -> None:
+    for topic in topics:
+        counter = _COUNTER.format(topic)
+        # A counter starts from the clock, not from 0: one lost (evicted, Redis restarted)
+        # and made again must not meet the keys of its first life.
+        cache.add(counter, time.time_ns(), None)
+        with contextlib.suppress(ValueError):  # Redis unavailable: nothing is read from it
+            cache.incr(counter)
+
+
+def key(name: str, *vary, topics: Iterable[str]) -> str:
+    """The cache key of part ``name`` for the current state of ``topics`` and ``vary`` (the
+    audience first, then e.g. the query string)."""
+    counters = [_COUNTER.format(topic) for topic in topics]
+    state = cache.get_many(counters)
+    raw = "\x1f".join([*(str(state.get(c, 0)) for c in counters), *map(str, vary)])
+    return f"pagecache:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def get_or_set(part_key: str, build):
+    """The value under ``part_key``, or ``build()`` kept there for ``TTL``."""
+    value = cache.get(part_key)
+    if value is None:
+        value = build()
+        cache.set(part_key, value, TTL)
+    return value
