@@ -84,7 +84,9 @@ def test_confidential_proposals_stay_with_their_audience(
     )
     people = {"champion": champion, "reviewer": reviewer, "employee": employee}
     order = [first, *(name for name in people if name != first)]
-    seen = {name: "Salary benchmark assistant" in _explore(client, people[name])[0] for name in order}
+    seen = {
+        name: "Salary benchmark assistant" in _explore(client, people[name])[0] for name in order
+    }
     assert seen == {"champion": True, "reviewer": True, "employee": False}
     assert "Salary benchmark assistant" not in _explore(client, outsider)[0]
 
