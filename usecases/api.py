@@ -11,9 +11,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from coe_portal import pagecache
 from usecases import engagement
 from usecases.access import can_edit
 from usecases.choices import TEAM_ROLES, Quadrant, Status
+from usecases.counts import PROPOSALS, audience
 from usecases.duplicates import mark_duplicate, may_mark_duplicate
 from usecases.filters import UseCaseFilterSet
 from usecases.lifecycle import (
@@ -93,6 +95,20 @@ class UseCaseViewSet(
             .select_related("department", "owner", "platform")
             .order_by("-created_at", "-id")
         )
+
+    def list(self, request, *args, **kwargs):
+        """The page of proposals, shared with everyone who sees the same proposals
+        (coe_portal.pagecache): serializing 25 proposals cost more than the queries. The
+        address is in the key because ``next`` and ``previous`` are absolute links."""
+        part = pagecache.key(
+            "api-use-cases",
+            audience(request),
+            request.build_absolute_uri("/"),
+            request.GET.urlencode(),
+            topics=[PROPOSALS],
+        )
+        uncached = super().list
+        return Response(pagecache.get_or_set(part, lambda: uncached(request).data))
 
     def perform_create(self, serializer):
         serializer.instance = create_proposal(

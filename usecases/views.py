@@ -229,18 +229,23 @@ def usecase_validate(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def usecase_similar(request: HttpRequest) -> HttpResponse:
-    """Similar proposals the person may see, for the form's side panel (htmx)."""
+    """Similar proposals the person may see, for the form's side panel (htmx). The answer
+    is shared with everyone who sees the same proposals and asks the same."""
+    title, problem = request.GET.get("title", ""), request.GET.get("problem", "")
     exclude = request.GET.get("exclude")
-    results = similar_to(
-        request.user,
-        request.GET.get("title", ""),
-        request.GET.get("problem", ""),
-        exclude_id=int(exclude) if exclude and exclude.isdigit() else None,
-    )
+    exclude_id = int(exclude) if exclude and exclude.isdigit() else None
     return render(
         request,
         "usecases/includes/similar_results.html",
-        {"results": results, "asked": bool(request.GET.get("title") or request.GET.get("problem"))},
+        {
+            "results": SimpleLazyObject(
+                lambda: similar_to(request.user, title, problem, exclude_id=exclude_id)
+            ),
+            "asked": bool(title or problem),
+            "part": pagecache.key(
+                "similar", audience(request), title, problem, exclude_id, topics=[PROPOSALS]
+            ),
+        },
     )
 
 

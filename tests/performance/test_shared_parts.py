@@ -112,3 +112,42 @@ def test_the_unread_count_follows_notifications(client, employee, reviewer):
 
     mark_read(employee)
     assert "bell-count" not in client.get("/proposals/").content.decode()
+
+
+def test_the_api_list_is_shared_by_audience_and_fresh(client, champion, employee, reviewer):
+    UseCaseFactory(
+        owner=UserFactory(department=champion.department),
+        status="submitted",
+        confidential=True,
+        title="Salary benchmark assistant",
+    )
+    open_one = UseCaseFactory(status="submitted", title="Contract summaries")
+
+    def titles(person) -> tuple[set[str], int]:
+        client.force_login(person)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/v1/use-cases/")
+        assert response.status_code == 200
+        return {row["title"] for row in response.json()["results"]}, len(queries)
+
+    assert titles(champion)[0] == {"Salary benchmark assistant", "Contract summaries"}
+    first, first_queries = titles(employee)
+    assert first == {"Contract summaries"}
+    assert titles(UserFactory())[1] < first_queries  # the same audience: no list queries
+    change_status(open_one.pk, "triage", actor=reviewer)
+    client.force_login(employee)
+    row = client.get("/api/v1/use-cases/").json()["results"][0]
+    assert row["status"] == "triage"
+
+
+def test_similar_proposals_are_shared_and_fresh(client, employee, colleague, reviewer):
+    def similar(person) -> str:
+        client.force_login(person)
+        return client.get(
+            "/proposals/similar/?title=Summarise+supplier+contracts", HTTP_HX_REQUEST="true"
+        ).content.decode()
+
+    first = UseCaseFactory(status="submitted", title="Summarise supplier contracts")
+    assert "Summarise supplier contracts" in similar(employee)
+    change_status(first.pk, "triage", actor=reviewer)
+    assert "In triage" in similar(colleague)
