@@ -4,7 +4,8 @@ An exact ``COUNT(*)`` reads every matching row: on 100,000 proposals it cost Exp
 its time, and more with every year of history. So the count is capped: lists count at most
 ``COUNT_CAP`` + 1 matching rows (a ``LIMIT`` inside the count, cheap whatever the table
 size). Beyond the cap the page says "about 93,000" on PostgreSQL (the planner's estimate for
-the same query, which costs a plan and no scan) and "more than 1,000" elsewhere. Below the
+the same query, which costs a plan and no scan, and is kept a while) and "more than 1,000"
+elsewhere. Below the
 cap every figure is exact, so small lists and the SQLite demo read as before.
 
 Paging itself is not capped: beyond the cap a page fetches one row more than it shows to
@@ -13,9 +14,11 @@ know whether a next page exists, so "Next" (and the API's ``next``) lead on to t
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -23,6 +26,7 @@ from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
 COUNT_CAP = 1_000
+ESTIMATE_SECONDS = 600
 
 
 def _rounded(n: int) -> int:
@@ -35,17 +39,23 @@ def _rounded(n: int) -> int:
 
 def planner_estimate(queryset: QuerySet) -> int | None:
     """PostgreSQL's estimate of the rows ``queryset`` returns (no rows are read), or None
-    on other databases."""
+    on other databases. An estimate needs no freshness, so each is kept for
+    ``ESTIMATE_SECONDS``: a long list then costs the same queries as a short one."""
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
     sql, params = queryset.order_by().query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
+    key = "paging:estimate:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    estimate = cache.get(key)
+    if estimate is None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        estimate = int(plan[0]["Plan"]["Plan Rows"])
+        cache.set(key, estimate, ESTIMATE_SECONDS)
+    return estimate
 
 
 class CappedCountPaginator(Paginator):

@@ -85,3 +85,21 @@ def test_rounded_estimates_do_not_look_exact():
     assert paging._rounded(93_421) == 93_000
     assert paging._rounded(1_049) == 1_000
     assert paging._rounded(42) == 42
+
+
+def test_an_estimate_is_asked_of_the_planner_once(rows, settings):
+    """Past the cap a list adds the planner's estimate; kept, it is asked once, so a long
+    list runs as many queries as a short one (the benchmark's "queries constant")."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import skip_or_fail
+
+    if not settings.IS_POSTGRES:
+        skip_or_fail("the planner's estimate is PostgreSQL's: set DATABASE_URL=postgres://…")
+    with CaptureQueriesContext(connection) as first:
+        estimate = paging.planner_estimate(rows)
+    with CaptureQueriesContext(connection) as second:
+        assert paging.planner_estimate(rows) == estimate
+    assert len(first) == 1 and len(second) == 0
+    assert paging.planner_estimate(rows.filter(title="Row 01")) is not None
