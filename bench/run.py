@@ -22,6 +22,7 @@ import json
 import os
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import threading
@@ -332,6 +333,29 @@ def drive(session: Session, page: Page, seconds: float, clients: int) -> Measure
     return measure
 
 
+def cold(session: Session, page: Page, redis_url: str, samples: int = 3) -> float | None:
+    """The median time of one request to the page's first URL with the cache emptied just
+    before: what the first reader pays after a change (shared parts are rebuilt)."""
+    import redis
+
+    store = redis.Redis.from_url(redis_url)
+    headers = {"Cookie": session.cookie_header, "Accept-Encoding": "gzip"}
+    if page.key == "similar":
+        headers["HX-Request"] = "true"
+    took = []
+    for _ in range(samples):
+        store.flushdb()
+        conn = http.client.HTTPConnection(session.host, session.port, timeout=60)
+        started = time.perf_counter()
+        conn.request("GET", page.paths[0], headers=headers)
+        response = conn.getresponse()
+        response.read()
+        if response.status == 200:
+            took.append(time.perf_counter() - started)
+        conn.close()
+    return _ms(statistics.median(took)) if took else None
+
+
 def bench_size(size: str, args, base_env: dict) -> dict:
     dbname = f"{args.db_prefix}_{size}"
     db_url = database_url(args.pg_url, dbname)
@@ -358,16 +382,17 @@ def bench_size(size: str, args, base_env: dict) -> dict:
         sessions = {role: Session("127.0.0.1", args.port, role) for role in ROLES}
         for page in pages(fx):
             session = sessions[page.role]
+            cold_ms = cold(session, page, args.redis_url) if args.redis_url else None
             # Warm up: every URL of the page once per worker, so caches and connections
             # are as they would be in steady use.
             drive(session, page, min(2.0, args.duration / 3), args.concurrency)
             measure = drive(session, page, args.duration, args.concurrency)
             summary = measure.summary()
-            summary.update(label=page.label, role=page.role, path=page.paths[0])
+            summary.update(label=page.label, role=page.role, path=page.paths[0], cold_ms=cold_ms)
             result["pages"][page.key] = summary
             print(
                 f"  {page.label:<38} {summary['rps']:>7} req/s  p50 {summary['p50_ms']} ms  "
-                f"p95 {summary['p95_ms']} ms  queries {summary['queries']}  "
+                f"p95 {summary['p95_ms']} ms  cold {cold_ms} ms  queries {summary['queries']}  "
                 f"errors {summary['errors']}",
                 flush=True,
             )
@@ -405,6 +430,7 @@ def verdicts(results: dict) -> tuple[list[list[str]], list[tuple[str, bool, str]
         queries = page["queries"]
         rows.append([
             page["label"], f"{page['rps']}", f"{page['p50_ms']}", f"{p95}",
+            f"{page.get('cold_ms') or '-'}",
             _fmt(vs_floor), _fmt(vs_admin), _fmt(flat),
             "/".join(map(str, queries)) or "-",
             "/".join(map(str, small["pages"][key]["queries"])) if small and key in small["pages"] else "-",
@@ -464,7 +490,7 @@ def _fmt(value: float | None) -> str:
 
 def render(results: dict, args) -> str:
     rows, checks = verdicts(results)
-    head = ["page", "req/s", "p50 ms", "p95 ms", "p95/floor", "p95/admin", "p50 L/S",
+    head = ["page", "req/s", "p50 ms", "p95 ms", "cold ms", "p95/floor", "p95/admin", "p50 L/S",
             "queries", "q small", "errors"]  # fmt: skip
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
     lines = [
