@@ -15,7 +15,6 @@ skills lists skill slugs or names separated by ";" or "|".
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -26,6 +25,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from coe_portal.spreadsheets import UnreadableFile, decode_csv
 from skilling.choices import ImportStatus, Language, Level, Provider, ResourceKind, ResourceStatus
 from skilling.errors import SkillingError
 from skilling.models import LearningResource, ResourceImport, Skill
@@ -90,31 +90,11 @@ class ImportPreview:
 
 
 def decode(raw: bytes) -> tuple[str, str]:
-    """The file's text and the name of its encoding: UTF-8 (with or without the byte-order
-    mark Excel writes) or, failing that, Windows-1252 (Excel's "CSV" on Windows)."""
-    if b"\x00" in raw[:4096]:
-        raise ImportFileError(
-            "This is not a text file (an Excel workbook?). Save it as CSV and upload again."
-        )
-    if raw.startswith(codecs.BOM_UTF8):
-        try:
-            return raw[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 with BOM"
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(
-                f"The file says it is UTF-8 but byte {exc.start} is not: save it again as "
-                "'CSV UTF-8'."
-            ) from None
+    """The file's text and the name of its encoding (``coe_portal.spreadsheets.decode_csv``)."""
     try:
-        return raw.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            "The file is neither UTF-8 nor Windows-1252 text: save it as 'CSV UTF-8' and "
-            "upload again."
-        ) from None
+        return decode_csv(raw)
+    except UnreadableFile as exc:
+        raise ImportFileError(str(exc)) from None
 
 
 def preview(text: str, encoding: str = "UTF-8") -> ImportPreview:

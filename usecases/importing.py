@@ -12,7 +12,6 @@ The browser (``views_import``) and ``manage.py import_use_cases`` share these st
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from django.utils.text import slugify
 
 from coe_portal import pagecache
 from coe_portal.models import DataSensitivity, Department
+from coe_portal.spreadsheets import UnreadableFile, decode_csv
 from usecases.choices import Category, Effort, Status
 from usecases.counts import PROPOSALS
 from usecases.models import ImportMapping, UseCase, UseCaseEvent
@@ -164,25 +164,14 @@ FEDERAL_2025 = Mapping(
 BUILTIN_MAPPINGS = {"builtin:federal-2025": FEDERAL_2025}
 
 
-def decode(raw: bytes) -> tuple[str, str]:
-    """The text of ``raw`` and the encoding it was read with.
-
-    A BOM means UTF-8; otherwise UTF-8 if it decodes cleanly, else Windows-1252 (what Excel
-    on Windows writes), which can decode any byte.
-    """
-    if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), "windows-1252"
-
-
 def read_table(raw: bytes) -> Table:
     """Decode and parse a CSV file. Raises ImportError_ for files that are not usable CSV."""
     if len(raw) > MAX_FILE_BYTES:
         raise ImportError_(f"The file is larger than {MAX_FILE_BYTES // 1_048_576} MB.")
-    text, encoding = decode(raw)
+    try:
+        text, encoding = decode_csv(raw)
+    except UnreadableFile as exc:
+        raise ImportError_(str(exc)) from None
     csv.field_size_limit(10 * 1024 * 1024)
     try:
         reader = csv.reader(io.StringIO(text, newline=""))

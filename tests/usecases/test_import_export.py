@@ -28,9 +28,9 @@ GOOD = "Name,Team,Users\nCafé menu assistant,Finance,12\nSupplier Q&A,Legal,\n"
 @pytest.mark.parametrize(
     ("raw", "encoding"),
     [
-        (GOOD.encode("utf-8"), "utf-8"),
-        (b"\xef\xbb\xbf" + GOOD.encode("utf-8"), "utf-8-sig"),
-        (GOOD.encode("cp1252"), "windows-1252"),
+        (GOOD.encode("utf-8"), "UTF-8"),
+        (b"\xef\xbb\xbf" + GOOD.encode("utf-8"), "UTF-8 with BOM"),
+        (GOOD.encode("cp1252"), "Windows-1252"),
     ],
 )
 def test_encodings_are_detected(raw, encoding, coe_admin):
@@ -42,6 +42,11 @@ def test_encodings_are_detected(raw, encoding, coe_admin):
     assert UseCase.objects.filter(title="Café menu assistant", reach=12).exists()
     assert Department.objects.filter(name="Legal").exists()
     assert UseCaseEvent.objects.filter(note="Imported from t.csv.").count() == 2
+
+
+def test_an_excel_workbook_is_refused_with_what_to_do():
+    with pytest.raises(importing.ImportError_, match="Save it as CSV"):
+        importing.read_table(b"PK\x03\x04\x00\x00 a zipped workbook")
 
 
 def test_missing_required_column_is_refused(coe_admin):
@@ -126,7 +131,7 @@ class TestBrowserImport:
         assert response.status_code == 302
         map_url = response["Location"]
         page = client.get(map_url).content.decode()
-        assert "windows-1252" in page
+        assert "Windows-1252" in page
         response = client.post(
             map_url,
             {"title": "Name", "department": "Team", "reach": "Users", "save_as": "Team list"},
