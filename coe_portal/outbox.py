@@ -85,6 +85,20 @@ def deliver_pending(limit: int = 1000) -> int:
     return sum(deliver(pk) for pk in ids)
 
 
+def retry(message_ids) -> int:
+    """Give undelivered messages (those that gave up after MAX_ATTEMPTS included) a fresh
+    set of attempts and dispatch them after commit; returns how many."""
+    ids = list(
+        OutboxMessage.objects.filter(pk__in=message_ids, delivered_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    OutboxMessage.objects.filter(pk__in=ids).update(attempts=0)
+    for pk in ids:
+        transaction.on_commit(partial(dispatch, pk))
+    return len(ids)
+
+
 def purge_delivered() -> int:
     """Delete messages delivered more than KEEP_DELIVERED ago; returns how many."""
     deleted, _ = OutboxMessage.objects.filter(

@@ -103,6 +103,34 @@ def test_a_message_that_keeps_failing_is_left_for_a_person():
     assert CALLS == []
 
 
+def test_an_admin_sees_failed_messages_and_tries_them_again(
+    client, coe_admin, django_capture_on_commit_callbacks
+):
+    coe_admin.is_staff = coe_admin.is_superuser = True
+    coe_admin.save()
+    failed = outbox.record(f"{HERE}.record_call", n=7)
+    OutboxMessage.objects.filter(pk=failed.pk).update(
+        attempts=outbox.MAX_ATTEMPTS, last_error="ConnectionError: <b>SMTP</b> went away"
+    )
+    delivered = outbox.record(f"{HERE}.record_call", n=8)
+    outbox.deliver(delivered.pk)
+    client.force_login(coe_admin)
+
+    page = client.get("/admin/coe_portal/outboxmessage/?state=failed").content.decode()
+    assert f'value="{failed.pk}"' in page and f'value="{delivered.pk}"' not in page
+    assert "&lt;b&gt;SMTP&lt;/b&gt; went away" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/coe_portal/outboxmessage/",
+            {"action": "try_again", "_selected_action": [failed.pk, delivered.pk]},
+        )
+    failed.refresh_from_db()
+    assert failed.delivered_at is not None and failed.attempts == 1
+    assert CALLS == [{"n": 8}, {"n": 7}]
+    assert client.get(f"/admin/coe_portal/outboxmessage/{failed.pk}/change/").status_code == 200
+    assert client.get("/admin/coe_portal/outboxmessage/add/").status_code == 403
+
+
 def test_the_resend_forgets_messages_delivered_long_ago():
     import datetime as dt
 
