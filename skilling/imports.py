@@ -26,6 +26,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from skilling import catalog
 from skilling.choices import ImportStatus, Language, Level, Provider, ResourceKind, ResourceStatus
 from skilling.errors import SkillingError
 from skilling.models import LearningResource, ResourceImport, Skill
@@ -204,6 +205,7 @@ def import_text(text: str, encoding: str, *, actor) -> tuple[int, int]:
             resource.full_clean(validate_unique=False)
             resource.save()
             resource.skills.set(row.skills)
+        catalog.changed()
     return created, updated
 
 
