@@ -497,25 +497,50 @@ def _coverage_scope(request: HttpRequest):
 @require_GET
 @vary_on_headers("HX-Request")
 def coverage_view(request: HttpRequest) -> HttpResponse:
-    allowed, chosen = _coverage_scope(request)
-    scope = [chosen] if chosen else allowed
-    reports, total = coverage.cached_department_coverage(scope)
-    report = reports[0] if chosen else total
+    """The coverage report of the departments the person may see. The rendered report is
+    shared by everyone who sees the same departments (access.coverage_audience), per query
+    string, until any department's coverage changes (coverage.COVERAGE); the scope, the
+    figures and the chart are worked out only when it is not cached."""
+    if not access.can_see_coverage(request.user):
+        raise PermissionDenied("Coverage is for champions, leadership and the CoE.")
+    built = SimpleLazyObject(lambda: _coverage_report(request))
     return render_page(
         request,
         "skilling/coverage.html",
         {
-            "departments": allowed,
-            "chosen": chosen,
-            "report": report,
-            # 25 departments a page: the table stays the same size at 20 or 200 departments.
-            "by_department": None
-            if chosen
-            else Paginator(reports, DEPARTMENTS_PER_PAGE).get_page(request.GET.get("page")),
-            "chart": _role_chart(report),
+            **{
+                name: SimpleLazyObject(lambda name=name: built[name])
+                for name in ("departments", "chosen", "report", "by_department", "chart")
+            },
+            "report_part": pagecache.key(
+                "coverage-report",
+                access.coverage_audience(request.user),
+                request.GET.urlencode(),
+                topics=[coverage.COVERAGE],
+            ),
         },
         partial="report",
     )
+
+
+def _coverage_report(request: HttpRequest) -> dict:
+    """The report's context. A department the person may not see raises PermissionDenied
+    (403) while the page renders; a cached report needs no such check, since its key holds
+    the audience and only a report the audience was allowed to see was ever kept."""
+    allowed, chosen = _coverage_scope(request)
+    scope = [chosen] if chosen else allowed
+    reports, total = coverage.cached_department_coverage(scope)
+    report = reports[0] if chosen else total
+    return {
+        "departments": allowed,
+        "chosen": chosen,
+        "report": report,
+        # 25 departments a page: the table stays the same size at 20 or 200 departments.
+        "by_department": None
+        if chosen
+        else Paginator(reports, DEPARTMENTS_PER_PAGE).get_page(request.GET.get("page")),
+        "chart": _role_chart(report),
+    }
 
 
 def _role_chart(report) -> dict:

@@ -1,6 +1,6 @@
-"""The catalog's shared parts (coe_portal.pagecache): rendered once for everyone, fresh
-after every change made through the logic functions, and never showing one person's
-enrolments to anyone else."""
+"""The catalog and coverage pages' shared parts (coe_portal.pagecache): rendered once for
+everyone who sees the same, fresh after every change made through the logic functions, and
+never showing one person's enrolments or one audience's departments to anyone else."""
 
 from __future__ import annotations
 
@@ -13,15 +13,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coe_portal import pagecache
+from coe_portal.roles import Role
 from skilling import enrolments, imports, paths
 from skilling.catalog import LEARNING
 from skilling.models import Enrolment
+from tests.factories import UserFactory
 from tests.skilling.factories import (
     AdoptionRoleFactory,
     LearningResourceFactory,
     RoleSkillFactory,
     SkillFactory,
     completed,
+    path_for,
+    profile,
 )
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +178,103 @@ def test_the_role_filter_follows_a_changed_path(client, employee, coe_admin, res
     paths.add_step(paths.path_with_steps(role), other, actor=coe_admin)
     body, _ = _get(client, employee, "/learning/?role=prompter")
     assert "Unrelated course" in body
+
+
+# --- coverage ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def coverage_world(department, other_department):
+    role = AdoptionRoleFactory(slug="cov-role", name="Coverage role", position=0)
+    skill = SkillFactory(name="Coverage skill")
+    RoleSkillFactory(role=role, skill=skill, level=2)
+    resource = LearningResourceFactory(skills=[skill], level=2)
+    path_for(role, [resource])
+    finance = [UserFactory(department=department) for _ in range(3)]
+    for person in finance:
+        profile(person, current=role)
+    for _ in range(2):
+        profile(UserFactory(department=other_department), target=role)
+    return {"role": role, "resource": resource, "finance": finance}
+
+
+@pytest.mark.parametrize("first", ["leader", "champion"])
+@pytest.mark.parametrize("query", ["", "?department=all"])
+def test_coverage_scopes_do_not_leak_between_a_champion_and_a_leader(
+    client, first, query, leader, champion, coverage_world
+):
+    people = {"leader": leader, "champion": champion}
+    order = [first, *(name for name in people if name != first)]
+    seen = {name: _get(client, people[name], f"/learning/coverage/{query}")[0] for name in order}
+    assert "Marketing" in seen["leader"]
+    assert "Marketing" not in seen["champion"]
+    assert "Finance" in seen["champion"]
+
+
+def test_a_champion_cannot_reach_a_department_a_leader_has_cached(
+    client, leader, champion, coverage_world
+):
+    _get(client, leader, "/learning/coverage/?department=marketing")
+    client.force_login(champion)
+    assert client.get("/learning/coverage/?department=marketing").status_code == 403
+    assert client.get("/learning/coverage/?department=marketing", **HTMX).status_code == 403
+
+
+def test_an_employee_cannot_see_coverage_a_leader_has_cached(
+    client, leader, employee, coverage_world
+):
+    _get(client, leader, "/learning/coverage/")
+    client.force_login(employee)
+    assert client.get("/learning/coverage/").status_code == 403
+
+
+def test_coverage_is_rendered_once_for_everyone_who_sees_all_departments(
+    client, leader, reviewer, coverage_world
+):
+    first, first_queries = _get(client, leader, "/learning/coverage/")
+    body, queries = _get(client, reviewer, "/learning/coverage/")
+    # Only the person, their roles and their navigation counts: no departments, people,
+    # profiles or enrolments.
+    assert not [q for q in queries if "skilling_" in q or '"coe_portal_department"' in q]
+    assert len(queries) <= 3 < len(first_queries)
+    assert body.split('id="report"')[1] == first.split('id="report"')[1]
+    fragment, _ = _get(client, reviewer, "/learning/coverage/", **HTMX)
+    assert fragment.lstrip().startswith('<div id="report"')
+
+
+def test_a_change_shows_on_the_shared_coverage_at_once(
+    client, leader, champion, coverage_world, django_capture_on_commit_callbacks
+):
+    holding = '<td class="num">3</td>'
+    assert holding in _get(client, leader, "/learning/coverage/?department=finance")[0]
+    assert "Completed path" in _get(client, champion, "/learning/coverage/")[0]
+
+    newcomer = UserFactory(department=champion.department)
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolments.set_roles(actor=newcomer, current_role=coverage_world["role"], target_role=None)
+        enrolments.complete(coverage_world["resource"], actor=coverage_world["finance"][0])
+
+    for person, url in ((leader, "/learning/coverage/?department=finance"),
+                        (champion, "/learning/coverage/")):  # fmt: skip
+        body, _ = _get(client, person, url)
+        assert '<td class="num">4</td>' in body
+        assert '<td class="num">1 / 4</td>' in body  # one of four learners completed the path
+
+
+def test_the_coverage_csv_and_api_still_answer(client, leader, champion, coverage_world):
+    _get(client, leader, "/learning/coverage/")
+    client.force_login(leader)
+    csv = client.get("/learning/coverage/export.csv?department=all").content.decode("utf-8-sig")
+    assert "Marketing" in csv and "Finance" in csv
+    client.force_login(champion)
+    api = client.get("/api/v1/skills-coverage/").json()
+    assert [row["department"] for row in api] == ["finance", None]
+
+
+def test_a_champion_without_department_shares_nothing_with_one_who_has(
+    client, champion, coverage_world
+):
+    lost = UserFactory(department=None, roles=[Role.CHAMPION])
+    _get(client, champion, "/learning/coverage/")
+    body, _ = _get(client, lost, "/learning/coverage/")
+    assert "No department set" in body and "Coverage role" not in body
