@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from coe_portal.api_fields import SlugRelatedField
 from coe_portal.openapi import ErrorDetailSerializer
-from skilling import access, coverage, enrolments, events, recommendations
+from skilling import access, catalog, coverage, enrolments, events, recommendations
 from skilling.choices import Level, RegistrationStatus
 from skilling.errors import SkillingError
 from skilling.filters import ManageResourceFilter
@@ -49,6 +49,26 @@ class CatalogPermission(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or access.can_manage_catalog(request.user)
 
 
+class ChangesCatalog:
+    """For the catalog's viewsets: every write changes what the catalog page shows, so it
+    bumps the catalog's shared parts (skilling/catalog.py) in the same transaction."""
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            super().perform_create(serializer)
+            catalog.changed()
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            super().perform_update(serializer)
+            catalog.changed()
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            super().perform_destroy(instance)
+            catalog.changed()
+
+
 def _rule_broken(exc: SkillingError):
     return ValidationError({"detail": str(exc)})
 
@@ -62,7 +82,7 @@ class SkillSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "slug", "category", "description"]
 
 
-class SkillViewSet(viewsets.ModelViewSet):
+class SkillViewSet(ChangesCatalog, viewsets.ModelViewSet):
     serializer_class = SkillSerializer
     permission_classes = [CatalogPermission]
     lookup_field = "slug"
@@ -121,7 +141,7 @@ class AdoptionRoleSerializer(serializers.ModelSerializer):
         )
 
 
-class AdoptionRoleViewSet(viewsets.ModelViewSet):
+class AdoptionRoleViewSet(ChangesCatalog, viewsets.ModelViewSet):
     serializer_class = AdoptionRoleSerializer
     permission_classes = [CatalogPermission]
     lookup_field = "slug"
@@ -153,6 +173,7 @@ class LearningResourceSerializer(serializers.ModelSerializer):
 
 
 class LearningResourceViewSet(
+    ChangesCatalog,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -217,6 +238,7 @@ class LearningPathSerializer(serializers.ModelSerializer):
 
 
 class LearningPathViewSet(
+    ChangesCatalog,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,

@@ -20,6 +20,10 @@ made of the departments' *generations*. Every change of a person's enrolments or
 bumps their department's generation (``forget``, after commit); a change of a path bumps
 the generation of all departments. Edits that bypass those functions (the admin, a
 deactivated account, a changed role requirement) show within ``CACHE_SECONDS``.
+
+The coverage page also keeps its rendered report (coe_portal.pagecache) under the topic
+``COVERAGE``, which ``forget`` bumps with every generation: a hit neither reads the
+generations of every department nor unpickles nor renders the figures.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch
 
+from coe_portal import pagecache
 from coe_portal.models import Department
 from skilling.choices import EnrolmentStatus
 from skilling.models import AdoptionRole, Enrolment, PathStep, RoleSkill, Skill
@@ -214,6 +219,8 @@ def department_coverage(
 
 
 CACHE_SECONDS = 600
+# The topic of pages rendered from coverage figures, bumped whenever any generation is.
+COVERAGE = "coverage"
 _GENERATION = "skilling:coverage:generation:{}"
 _EVERY_DEPARTMENT = "all"
 
@@ -227,6 +234,9 @@ def forget(department_id: int | None = None) -> None:
     except ValueError:
         # No generation yet (or no Redis): start one; a fresh number differs from none.
         cache.set(key, 1, None)
+    # After the generation: a page rendered in between from the old figures is then kept
+    # under the topic's old counter, which nobody reads again.
+    pagecache.changed(COVERAGE)
 
 
 def forget_person(user) -> None:

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coe_portal.spreadsheets import UnreadableFile, decode_csv
+from skilling import catalog
 from skilling.choices import ImportStatus, Language, Level, Provider, ResourceKind, ResourceStatus
 from skilling.errors import SkillingError
 from skilling.models import LearningResource, ResourceImport, Skill
@@ -184,6 +185,7 @@ def import_text(text: str, encoding: str, *, actor) -> tuple[int, int]:
             resource.full_clean(validate_unique=False)
             resource.save()
             resource.skills.set(row.skills)
+        catalog.changed()
     return created, updated
 
 

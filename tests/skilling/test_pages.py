@@ -60,7 +60,7 @@ def catalog_data():
 
 
 def titles(response):
-    return [resource.title for resource, _ in response.context["rows"]]
+    return [resource.title for resource in response.context["page"]]
 
 
 # --- catalog -----------------------------------------------------------------------------
