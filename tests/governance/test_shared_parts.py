@@ -6,9 +6,10 @@ and with each reader's own CSRF token and "Assign to me"."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+from django.contrib.admin import site
 from django.core.cache import cache
 from django.db import connection
 from django.template import Context, Template
@@ -21,9 +22,10 @@ from coe_portal import pagecache
 from coe_portal.models import AIPlatform
 from coe_portal.roles import Role
 from governance import policy, register, reviews
+from governance.admin import RegisterEntryAdmin
 from governance.choices import Outcome
 from governance.forms import PlatformForm
-from governance.models import Condition
+from governance.models import Condition, RegisterEntry
 from governance.reviews import ConditionInput
 from governance.risk import override_tier
 from tests.factories import UseCaseFactory, UserFactory
@@ -289,6 +291,15 @@ def test_changes_through_the_logic_show_on_the_shared_register_at_once(
     assert form.is_valid(), form.errors
     policy.save_platform(form, actor=coe_admin)
     assert "Renamed bot" in _row(_get(client, leader, REGISTER)[0], "Invoice matching")
+
+
+def test_an_edit_in_the_admin_shows_on_the_register_at_once(client, employee, reviewer, rf):
+    proposal = _approved(employee, reviewer, "Invoice matching")
+    assert "2 Jan 2099" not in _get(client, reviewer, REGISTER)[0]
+    entry = proposal.register_entry
+    entry.next_review_on = date(2099, 1, 2)
+    RegisterEntryAdmin(RegisterEntry, site).save_model(rf.post("/"), entry, None, True)
+    assert "2 Jan 2099" in _row(_get(client, reviewer, REGISTER)[0], "Invoice matching")
 
 
 def test_a_filtered_register_is_its_own_part(client, employee, reviewer, leader):
