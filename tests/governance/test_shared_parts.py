@@ -330,3 +330,10 @@ def test_a_shared_part_caches_a_slot_not_the_csrf_token(rf, reviewer, second_rev
         assert token not in cache.get(part)
     assert "mine" not in out[reviewer] and "mine" in out[second_reviewer]
     assert "<!--" not in out[reviewer] + out[second_reviewer]
+    # Outside a shared part, {% notfor %} decides at once.
+    outside = Template("{% load shared_parts %}{% notfor owner %}mine{% endnotfor %}")
+    for person, shown in ((reviewer, ""), (second_reviewer, "mine")):
+        context = Context({"owner": reviewer.pk})
+        context.request = rf.get("/")
+        context.request.user = person
+        assert outside.render(context) == shown
