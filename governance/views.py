@@ -136,7 +136,9 @@ def _queue_base(user):
 
 def _queue_rows(page, settings_row, today) -> list[dict]:
     staff, champions = _triagers({uc.department_id for uc in page})
-    options = {}  # the <option>s of each department's triagers, made once per page
+    # The <option>s of the staff, and of each department's champions, made once a page.
+    staff_options = _options(staff)
+    options = {}
     rows = []
     for uc in page:
         rereview = uc.status not in reviews.QUEUE_STATUSES
@@ -147,10 +149,8 @@ def _queue_rows(page, settings_row, today) -> list[dict]:
         triage = getattr(uc, "triage", None)
         assignee_id = triage.assignee_id if triage else None
         if uc.department_id not in options:
-            options[uc.department_id] = format_html_join(
-                "",
-                '<option value="{}">{}</option>',
-                ((p.pk, p) for p in staff + champions.get(uc.department_id, [])),
+            options[uc.department_id] = staff_options + _options(
+                champions.get(uc.department_id, [])
             )
         rows.append(
             {
@@ -167,6 +167,10 @@ def _queue_rows(page, settings_row, today) -> list[dict]:
             }
         )
     return rows
+
+
+def _options(people) -> str:
+    return format_html_join("", '<option value="{}">{}</option>', ((p.pk, p) for p in people))
 
 
 def _selected(options: str, value) -> str:
