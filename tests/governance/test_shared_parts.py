@@ -21,6 +21,7 @@ from django.utils import timezone
 from coe_portal import pagecache
 from coe_portal.models import AIPlatform
 from coe_portal.roles import Role
+from coe_portal.templatetags import shared_parts
 from governance import policy, register, reviews
 from governance.admin import RegisterEntryAdmin
 from governance.choices import Outcome
@@ -327,7 +328,8 @@ def test_a_shared_part_caches_a_slot_not_the_csrf_token(rf, reviewer, second_rev
         context.request = request
         out[person] = template.render(context)
         assert token in out[person]
-        assert token not in cache.get(part)
+        cached = cache.get(f"{part}:{shared_parts._marker()[:8]}")
+        assert shared_parts._csrf_slot() in cached and token not in cached
     assert "mine" not in out[reviewer] and "mine" in out[second_reviewer]
     assert "<!--" not in out[reviewer] + out[second_reviewer]
     # Outside a shared part, {% notfor %} decides at once.
