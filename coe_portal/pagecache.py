@@ -14,8 +14,10 @@ who has no drafts. Such a part is kept in the cache (Redis) under a key made of:
 
 Views pass lazy values (``SimpleLazyObject``) and templates wrap the part in
 ``{% sharedpart key %}`` (coe_portal/templatetags/shared_parts.py), so a hit runs neither the
-part's queries nor its templates. Changes made outside the logic functions (the admin, a
-shell) show within ``TTL``. Without Redis every read misses and pages are rendered as before.
+part's queries nor its templates. The few per-person bits a shared part may hold (the CSRF
+token of its forms, ``{% notfor person %}``) are cached as slots and filled per reader.
+Changes made outside the logic functions (the admin, a shell) show within ``TTL``. Without
+Redis every read misses and pages are rendered as before.
 """
 
 from __future__ import annotations

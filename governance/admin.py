@@ -3,6 +3,7 @@ since decisions change only through reviews.py."""
 
 from django.contrib import admin
 
+from coe_portal import pagecache
 from governance.models import (
     Answer,
     Condition,
@@ -13,6 +14,24 @@ from governance.models import (
     RiskAssessment,
     TierPolicy,
 )
+from usecases.counts import PROPOSALS
+
+
+class ShownOnSharedPagesAdmin(admin.ModelAdmin):
+    """Rows the register and the queue show: a change here bumps PROPOSALS, as the logic
+    functions do, so the pages' shared parts (coe_portal.pagecache) show it at once."""
+
+    def save_model(self, request, obj, form, change):
+        pagecache.changed(PROPOSALS)
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        pagecache.changed(PROPOSALS)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        pagecache.changed(PROPOSALS)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Criterion)
@@ -70,14 +89,14 @@ class RiskAssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Condition)
-class ConditionAdmin(admin.ModelAdmin):
+class ConditionAdmin(ShownOnSharedPagesAdmin):
     list_display = ("text", "use_case", "owner", "due_on", "status")
     list_filter = ("status",)
     list_select_related = ("use_case", "owner")
 
 
 @admin.register(RegisterEntry)
-class RegisterEntryAdmin(admin.ModelAdmin):
+class RegisterEntryAdmin(ShownOnSharedPagesAdmin):
     list_display = ("use_case", "next_review_on", "rereview_open", "last_reviewed_on")
     list_filter = ("rereview_open",)
     list_select_related = ("use_case",)

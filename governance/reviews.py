@@ -115,6 +115,18 @@ def queue_for(user):
     return visible.none()
 
 
+def queue_audience(user) -> str:
+    """A name for everyone whose queue (``queue_for``) holds the same proposals, for parts
+    of the queue shared through ``coe_portal.pagecache``: all CoE staff share one, each
+    department's champions another. (A queue never holds drafts, the only proposals one
+    person sees and another of the same role does not.)"""
+    if is_coe_staff(user):
+        return "coe"
+    if has_role(user, Role.CHAMPION) and user.department_id:
+        return f"champions-{user.department_id}"
+    return "nobody"
+
+
 def open_review_figures() -> dict:
     """Annotations for the queue: how many reviews of a proposal are open and when the
     oldest opened. Correlated subqueries rather than a join with COUNT: PostgreSQL then works

@@ -8,10 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coe_portal import pagecache
 from coe_portal.models import AIPlatform, OperatingModel, PortalSettings, User
 from coe_portal.paging import CappedCountPaginator
 from coe_portal.roles import Role, has_role, is_coe_admin, is_coe_staff, require_role
@@ -37,6 +41,7 @@ from governance.models import Answer, Condition, Criterion, Review, governed_use
 from governance.reviews import ConditionInput, ReviewError
 from governance.risk import OverrideError, override_tier, platform_warnings, suggest_tier
 from usecases.choices import Status
+from usecases.counts import PROPOSALS, audience
 from usecases.lifecycle import TransitionError, available_transitions
 
 PAGE_SIZE = 25
@@ -44,8 +49,10 @@ CONDITION_ROWS = 3
 
 
 def _partial(request) -> bool:
-    """An htmx request for just the results (a filter changed), not a boosted page load."""
-    return bool(request.htmx) and not request.htmx.boosted
+    """An htmx request for just the results (a filter changed), not a boosted page load nor
+    a history restore, which need the whole page."""
+    htmx = request.htmx
+    return bool(htmx and not htmx.boosted and not htmx.history_restore_request)
 
 
 def _require_queue_role(user) -> None:
@@ -81,20 +88,57 @@ def _triagers(department_ids):
 
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """New and in-review proposals the person is responsible for, oldest first."""
+    """New and in-review proposals the person is responsible for, oldest first.
+
+    The filters and the rows are shared through the cache (coe_portal.pagecache) by everyone
+    whose queue is the same, so they are worked out (lazily) only when not cached."""
     user = request.user
     _require_queue_role(user)
-    base = (
+    today = timezone.localdate()
+    settings_row = SimpleLazyObject(PortalSettings.load)
+    filterset = SimpleLazyObject(
+        lambda: QueueFilter(request.GET or None, queryset=_queue_base(user), request=request)
+    )
+    page = SimpleLazyObject(
+        lambda: CappedCountPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    )
+    query = request.GET.urlencode()
+    readers = reviews.queue_audience(user)
+    if "me" in request.GET.getlist("assignee"):  # "Assigned to me" lists one person's
+        readers += f"+user-{user.pk}"
+    template = "governance/queue.html"
+    response = render(
+        request,
+        f"{template}#results" if _partial(request) else template,
+        {
+            "filter": filterset,
+            "page": page,
+            "rows": SimpleLazyObject(lambda: _queue_rows(page, settings_row, today)),
+            "settings": settings_row,
+            "head_part": pagecache.key("queue-head", query, topics=[policy.SETTINGS]),
+            "results_part": pagecache.key(
+                "queue-results", readers, query, today, topics=[PROPOSALS, policy.SETTINGS]
+            ),
+        },
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _queue_base(user):
+    return (
         reviews.queue_for(user)
         .select_related("department", "owner", "platform", "risk_assessment", "triage__assignee")
         .annotate(**reviews.open_review_figures())
         .order_by("submitted_at", "id")
     )
-    filterset = QueueFilter(request.GET or None, queryset=base, request=request)
-    page = CappedCountPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    settings_row = PortalSettings.load()
-    today = timezone.localdate()
+
+
+def _queue_rows(page, settings_row, today) -> list[dict]:
     staff, champions = _triagers({uc.department_id for uc in page})
+    # The <option>s of the staff, and of each department's champions, made once a page.
+    staff_options = _options(staff)
+    options = {}
     rows = []
     for uc in page:
         rereview = uc.status not in reviews.QUEUE_STATUSES
@@ -102,6 +146,12 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         started = uc.review_opened if rereview else uc.submitted_at
         submitted = started.date() if started else today
         age = reviews.working_days_between(submitted, today)
+        triage = getattr(uc, "triage", None)
+        assignee_id = triage.assignee_id if triage else None
+        if uc.department_id not in options:
+            options[uc.department_id] = staff_options + _options(
+                champions.get(uc.department_id, [])
+            )
         rows.append(
             {
                 "use_case": uc,
@@ -109,21 +159,26 @@ def review_queue(request: HttpRequest) -> HttpResponse:
                 "overdue": age > settings_row.review_sla_days,
                 "warnings": platform_warnings(uc),
                 "suggested": None if hasattr(uc, "risk_assessment") else suggest_tier(uc),
-                "assignees": staff + champions.get(uc.department_id, []),
+                "assignee": triage.assignee if assignee_id else None,
+                "assignee_id": assignee_id,
+                "assignee_options": _selected(options[uc.department_id], assignee_id),
                 "triage_open": uc.status in (Status.SUBMITTED, Status.TRIAGE),
                 "rereview": rereview,
-                "duplicate_url": reverse("usecases:usecase_mark_duplicate", args=[uc.pk]),
             }
         )
-    return render(
-        request,
-        "governance/queue.html#results" if _partial(request) else "governance/queue.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "rows": rows,
-            "settings": settings_row,
-        },
+    return rows
+
+
+def _options(people) -> str:
+    return format_html_join("", '<option value="{}">{}</option>', ((p.pk, p) for p in people))
+
+
+def _selected(options: str, value) -> str:
+    """``options`` with the one of ``value`` selected."""
+    if value is None:
+        return options
+    return mark_safe(  # noqa: S308 (made by format_html_join; only a fixed attribute added)
+        options.replace(f'<option value="{value}">', f'<option value="{value}" selected>', 1)
     )
 
 
@@ -391,19 +446,51 @@ def _register_rows(request):
     require_role(request.user, register.REGISTER_READERS)
     filterset = RegisterFilter(request.GET or None, queryset=register.register_for(request.user))
     sort = request.GET.get("sort", "title")
-    ordering = register.SORTS.get(sort, register.SORTS["title"])
-    return filterset, filterset.qs.order_by(*ordering), sort
+    return filterset, _sorted(filterset.qs, sort), sort
+
+
+def _sorted(rows, sort: str):
+    return rows.order_by(*register.SORTS.get(sort, register.SORTS["title"]))
 
 
 @require_GET
 def register_list(request: HttpRequest) -> HttpResponse:
-    filterset, rows, sort = _register_rows(request)
-    page = CappedCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "governance/register.html#results" if _partial(request) else "governance/register.html",
-        {"filter": filterset, "page": page, "sort": sort, "today": timezone.localdate()},
+    """The register. Its filters and results are shared through the cache
+    (coe_portal.pagecache) by everyone who sees the same proposals, so they are worked out
+    (lazily) only when not cached."""
+    require_role(request.user, register.REGISTER_READERS)
+    sort = request.GET.get("sort", "title")
+    filterset = SimpleLazyObject(
+        lambda: RegisterFilter(request.GET or None, queryset=register.register_for(request.user))
     )
+    page = SimpleLazyObject(
+        lambda: CappedCountPaginator(_sorted(filterset.qs, sort), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+    )
+    query = request.GET.urlencode()
+    today = timezone.localdate()
+    template = "governance/register.html"
+    response = render(
+        request,
+        f"{template}#results" if _partial(request) else template,
+        {
+            "filter": filterset,
+            "page": page,
+            "sort": sort,
+            "today": today,
+            "filter_part": pagecache.key("register-filters", query, topics=[policy.SETTINGS]),
+            "results_part": pagecache.key(
+                "register-results",
+                audience(request),
+                query,
+                today,
+                topics=[PROPOSALS, policy.SETTINGS],
+            ),
+        },
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET
