@@ -76,7 +76,8 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
                     request.GET.get("page")
                 )
             ),
-            "filter_part": pagecache.key("explore-filters", query, topics=[]),
+            # Under the proposals' topic too: an import adds the departments the filter lists.
+            "filter_part": pagecache.key("explore-filters", query, topics=[PROPOSALS]),
             "results_part": pagecache.key(
                 "explore-results", audience(request), query, topics=[PROPOSALS]
             ),
