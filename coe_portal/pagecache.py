@@ -62,9 +62,29 @@ def key(name: str, *vary, topics: Iterable[str]) -> str:
     return f"pagecache:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
+class PartKey(str):
+    """A part's key, with what the cache held under it when ``keys`` read it (None: not
+    there), so that rendering the part needs no further round trip."""
+
+    held = None
+
+
+def keys(name: str, *vary, topics: Iterable[str], parts: Iterable[str]) -> dict[str, PartKey]:
+    """The keys of several ``parts`` of one page that share ``topics`` and ``vary`` (as in
+    ``key``), with their cached values read in one round trip rather than one per part."""
+    base = key(name, *vary, topics=topics)
+    part_keys = {part: PartKey(f"{base}:{part}") for part in parts}
+    held = cache.get_many(list(part_keys.values()))
+    for part_key in part_keys.values():
+        part_key.held = held.get(part_key)
+    return part_keys
+
+
 def get_or_set(part_key: str, build):
     """The value under ``part_key``, or ``build()`` kept there for ``TTL``."""
-    value = cache.get(part_key)
+    value = getattr(part_key, "held", None)
+    if value is None:
+        value = cache.get(part_key)
     if value is None:
         value = build()
         cache.set(part_key, value, TTL)
