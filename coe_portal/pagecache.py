@@ -56,8 +56,12 @@ def _bump(topics: Iterable[str]) -> None:
 def key(name: str, *vary, topics: Iterable[str]) -> str:
     """The cache key of part ``name`` for the current state of ``topics`` and ``vary`` (the
     audience first, then e.g. the query string)."""
+    topics = list(topics)
+    return _key(name, vary, topics, cache.get_many([_COUNTER.format(t) for t in topics]))
+
+
+def _key(name: str, vary: Iterable, topics: Iterable[str], state: dict) -> str:
     counters = [_COUNTER.format(topic) for topic in topics]
-    state = cache.get_many(counters)
     raw = "\x1f".join([*(str(state.get(c, 0)) for c in counters), *map(str, vary)])
     return f"pagecache:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
@@ -69,11 +73,16 @@ class PartKey(str):
     held = None
 
 
-def keys(name: str, *vary, topics: Iterable[str], parts: Iterable[str]) -> dict[str, PartKey]:
-    """The keys of several ``parts`` of one page that share ``topics`` and ``vary`` (as in
-    ``key``), with their cached values read in one round trip rather than one per part."""
-    base = key(name, *vary, topics=topics)
-    part_keys = {part: PartKey(f"{base}:{part}") for part in parts}
+def keys(name: str, *vary, parts: dict[str, Iterable[str]]) -> dict[str, PartKey]:
+    """The keys of several parts of one page, ``parts`` naming each one's topics, that share
+    ``vary`` (as in ``key``), each with what the cache holds under it: two round trips in
+    all (the topics' counters, then the parts), rather than two per part."""
+    parts = {part: list(topics) for part, topics in parts.items()}
+    counters = {_COUNTER.format(topic) for topics in parts.values() for topic in topics}
+    state = cache.get_many(sorted(counters))
+    part_keys = {
+        part: PartKey(_key(f"{name}:{part}", vary, topics, state)) for part, topics in parts.items()
+    }
     held = cache.get_many(list(part_keys.values()))
     for part_key in part_keys.values():
         part_key.held = held.get(part_key)

@@ -211,6 +211,18 @@ class Dashboard:
         return PERIODS[self.period][0]
 
 
+def viewer_class(user) -> str:
+    """A name for everyone to whom a dashboard shows the same thing: where its tiles lead
+    (``_tile_link``) and which proposals its scatter plots (``_scatter``) depend on the
+    person's roles and, for those who do not see everything, their department."""
+    if user.is_superuser:
+        return "superuser"
+    name = ",".join(sorted(user.role_names))
+    if not sees_everything(user):
+        name += f"@{user.department_id}"
+    return name
+
+
 def build(
     user,
     *,
@@ -256,8 +268,8 @@ def build(
         ),
         "scatter": _scatter(user, department),
     }
-    # A row per department each (200 at scale) and the same for every reader: the page keeps
-    # their rendering in the cache, so they are worked out only when it renders them.
+    # A row per department each (200 at scale): worked out only when the page renders them
+    # (not for a chart's CSV).
     if not department_view:
         charts["comparison"] = SimpleLazyObject(lambda: _comparison(latest, departments))
     heat = None if department_view else SimpleLazyObject(lambda: heatmap(departments))

@@ -297,7 +297,7 @@ def _detail_parts(request: HttpRequest, use_case: UseCase) -> dict:
     return {
         "governance": None,
         "duplicate": None,
-        **pagecache.keys("proposal", use_case.pk, topics=[PROPOSALS], parts=names),
+        **pagecache.keys("proposal", use_case.pk, parts={name: [PROPOSALS] for name in names}),
     }
 
 
