@@ -297,7 +297,11 @@ def _detail_parts(request: HttpRequest, use_case: UseCase) -> dict:
     return {
         "governance": None,
         "duplicate": None,
-        **pagecache.keys("proposal", use_case.pk, parts={name: [PROPOSALS] for name in names}),
+        **pagecache.keys(
+            "proposal",
+            use_case.pk,
+            parts={**{name: [PROPOSALS] for name in names}, "comment_field": []},
+        ),
     }
 
 
