@@ -14,8 +14,10 @@ who has no drafts. Such a part is kept in the cache (Redis) under a key made of:
 
 Views pass lazy values (``SimpleLazyObject``) and templates wrap the part in
 ``{% sharedpart key %}`` (coe_portal/templatetags/shared_parts.py), so a hit runs neither the
-part's queries nor its templates. Changes made outside the logic functions (the admin, a
-shell) show within ``TTL``. Without Redis every read misses and pages are rendered as before.
+part's queries nor its templates. A page of several parts gets their keys from ``keys``,
+which reads the parts themselves as well, in two round trips in all. Changes made outside
+the logic functions (the admin, a shell) show within ``TTL``. Without Redis every read
+misses and pages are rendered as before.
 """
 
 from __future__ import annotations
@@ -91,9 +93,8 @@ def keys(name: str, *vary, parts: dict[str, Iterable[str]]) -> dict[str, PartKey
 
 def get_or_set(part_key: str, build):
     """The value under ``part_key``, or ``build()`` kept there for ``TTL``."""
-    value = getattr(part_key, "held", None)
-    if value is None:
-        value = cache.get(part_key)
+    # A PartKey comes with what the cache held moments ago (``keys``): no second look.
+    value = part_key.held if isinstance(part_key, PartKey) else cache.get(part_key)
     if value is None:
         value = build()
         cache.set(part_key, value, TTL)
