@@ -67,12 +67,21 @@ def dashboard(request):
             departments=list(Department.objects.all()),
         )
     )
+    parts = _dashboard_parts(request, "organisation", own=["title", "filters"])
+    # The comparison and heatmap inside the figures are the same for every role: their key is
+    # made (a round trip) only when the figures are not in the cache.
+    parts["departments"] = SimpleLazyObject(
+        lambda: pagecache.key("metrics-departments", request.GET.urlencode(), topics=[METRICS])
+    )
     context = {
         "board": board,
+        "scatter": SimpleLazyObject(
+            lambda: dashboards.scatter(request.user, department=filters[1], period=filters[2])
+        ),
         "form": SimpleLazyObject(lambda: filters[0]),
         "department": SimpleLazyObject(lambda: filters[1]),
         "organisation_view": True,
-        "parts": _dashboard_parts(request, "organisation", own=["title", "filters"]),
+        "parts": parts,
     }
     template = "metrics/dashboard.html#body" if _is_partial(request) else "metrics/dashboard.html"
     return render(request, template, context)
@@ -95,6 +104,11 @@ def department_dashboard(request, code: str):
     )
     context = {
         "board": board,
+        "scatter": SimpleLazyObject(
+            lambda: dashboards.scatter(
+                request.user, department=department, period=period, department_view=True
+            )
+        ),
         "radar": SimpleLazyObject(lambda: _radar(department)),
         "department": department,
         "organisation_view": False,

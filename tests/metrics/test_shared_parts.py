@@ -53,6 +53,28 @@ def test_a_second_leader_gets_the_dashboard_without_its_queries(
     assert second_queries <= 3
 
 
+def test_another_role_reuses_the_department_tables(client, leader, reviewer, metrics_data):
+    """The comparison and the heatmap (a row per department) are the same for every role:
+    a reviewer, whose tiles differ from leadership's, still does not work them out again."""
+
+    def snapshot_and_readiness_queries(person) -> tuple[int, int]:
+        client.force_login(person)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/metrics/").content.decode()
+        assert 'class="table heatmap"' in page and 'id="chart-comparison"' in page
+        sqls = [q["sql"] for q in queries]
+        return (
+            sum("metrics_kpisnapshot" in sql for sql in sqls),
+            sum("metrics_readinessassessment" in sql for sql in sqls),
+        )
+
+    leader_snapshots, leader_readiness = snapshot_and_readiness_queries(leader)
+    reviewer_snapshots, reviewer_readiness = snapshot_and_readiness_queries(reviewer)
+
+    assert leader_readiness > 0 and reviewer_readiness == 0
+    assert reviewer_snapshots == leader_snapshots - 1  # not the comparison's
+
+
 def test_the_htmx_body_and_the_page_share_their_parts(client, leader, second_leader, metrics_data):
     page, _ = _get(client, leader, "/metrics/?period=quarter")
     fragment, queries = _get(
