@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coe_portal import pagecache
 from coe_portal.paging import CappedCountPaginator
+from coe_portal.roles import sees_everything
 from governance.models import may_read_governance
 from usecases import engagement, exporting
 from usecases.access import can_edit, get_use_case_for_user
@@ -308,14 +309,19 @@ def _detail_parts(request: HttpRequest, use_case: UseCase) -> dict:
 @require_GET
 def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    use_case = get_use_case_for_user(user, pk, only=DETAIL_LIVE_FIELDS)
-    # The whole proposal, its comments, files and history: read only to rebuild a shared part
-    # (and for the governance panel of those who may read the reviews).
-    proposal = SimpleLazyObject(
-        lambda: UseCase.objects.select_related(
-            "department", "owner", "platform", "duplicate_of"
-        ).get(pk=use_case.pk)
-    )
+    if sees_everything(user):
+        # CoE staff and leadership get the governance panel live, and it reads the whole
+        # proposal: read it at once rather than the live columns and then the rest.
+        use_case = proposal = get_use_case_for_user(user, pk)
+    else:
+        use_case = get_use_case_for_user(user, pk, only=DETAIL_LIVE_FIELDS)
+        # The whole proposal: read only to rebuild a shared part (or for the governance
+        # panel of the owner and the department's champions).
+        proposal = SimpleLazyObject(
+            lambda: UseCase.objects.select_related(
+                "department", "owner", "platform", "duplicate_of"
+            ).get(pk=use_case.pk)
+        )
     following, follower_count = _following(user, use_case.pk)
     roles_had = set(use_case.team_roles or [])
     context = {
