@@ -14,21 +14,23 @@ who has no drafts. Such a part is kept in the cache (Redis) under a key made of:
 
 Views pass lazy values (``SimpleLazyObject``) and templates wrap the part in
 ``{% sharedpart key %}`` (coe_portal/templatetags/shared_parts.py), so a hit runs neither the
-part's queries nor its templates. The few per-person bits a shared part may hold (the CSRF
-token of its forms, ``{% notfor person %}``) are cached as slots and filled per reader.
-Changes made outside the logic functions (the admin, a shell) show within ``TTL``. Without
-Redis every read misses and pages are rendered as before.
+part's queries nor its templates. A page of several parts gets their keys from ``keys``,
+which reads the parts themselves as well, in two round trips in all. The few per-person
+bits a shared part may hold (the CSRF token of its forms, ``{% notfor person %}``) are
+cached as slots and filled per reader. Changes made outside the logic functions (the admin,
+a shell) show within ``TTL``. Without Redis every read misses and pages are rendered as
+before.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import time
 from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 
 TTL = 300
 _COUNTER = "pagecache:topic:{}"
@@ -58,15 +60,45 @@ def _bump(topics: Iterable[str]) -> None:
 def key(name: str, *vary, topics: Iterable[str]) -> str:
     """The cache key of part ``name`` for the current state of ``topics`` and ``vary`` (the
     audience first, then e.g. the query string)."""
+    topics = list(topics)
+    return _key(name, vary, topics, cache.get_many([_COUNTER.format(t) for t in topics]))
+
+
+def _key(name: str, vary: Iterable, topics: Iterable[str], state: dict) -> str:
     counters = [_COUNTER.format(topic) for topic in topics]
-    state = cache.get_many(counters)
     raw = "\x1f".join([*(str(state.get(c, 0)) for c in counters), *map(str, vary)])
-    return f"pagecache:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    # Salted with SECRET_KEY: parts hold slots marked with it (templatetags/shared_parts.py),
+    # and after a new key no part whose slots it would not fill is read again.
+    return f"pagecache:{name}:{salted_hmac('pagecache', raw, algorithm='sha256').hexdigest()}"
+
+
+class PartKey(str):
+    """A part's key, with what the cache held under it when ``keys`` read it (None: not
+    there), so that rendering the part needs no further round trip."""
+
+    held = None
+
+
+def keys(name: str, *vary, parts: dict[str, Iterable[str]]) -> dict[str, PartKey]:
+    """The keys of several parts of one page, ``parts`` naming each one's topics, that share
+    ``vary`` (as in ``key``), each with what the cache holds under it: two round trips in
+    all (the topics' counters, then the parts), rather than two per part."""
+    parts = {part: list(topics) for part, topics in parts.items()}
+    counters = {_COUNTER.format(topic) for topics in parts.values() for topic in topics}
+    state = cache.get_many(sorted(counters))
+    part_keys = {
+        part: PartKey(_key(f"{name}:{part}", vary, topics, state)) for part, topics in parts.items()
+    }
+    held = cache.get_many(list(part_keys.values()))
+    for part_key in part_keys.values():
+        part_key.held = held.get(part_key)
+    return part_keys
 
 
 def get_or_set(part_key: str, build):
     """The value under ``part_key``, or ``build()`` kept there for ``TTL``."""
-    value = cache.get(part_key)
+    # A PartKey comes with what the cache held moments ago (``keys``): no second look.
+    value = part_key.held if isinstance(part_key, PartKey) else cache.get(part_key)
     if value is None:
         value = build()
         cache.set(part_key, value, TTL)

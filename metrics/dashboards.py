@@ -211,6 +211,18 @@ class Dashboard:
         return PERIODS[self.period][0]
 
 
+def viewer_class(user) -> str:
+    """A name for everyone to whom a dashboard shows the same thing: where its tiles lead
+    (``_tile_link``) and which proposals its scatter plots (``_scatter``) depend on the
+    person's roles and, for those who do not see everything, their department."""
+    if user.is_superuser:
+        return "superuser"
+    name = ",".join(sorted(user.role_names))
+    if not sees_everything(user):
+        name += f"@{user.department_id}"
+    return name
+
+
 def build(
     user,
     *,
@@ -254,23 +266,43 @@ def build(
         "value": _trend(
             "value", "Twelve-month trend: annual value", VALUE_KPIS, trend_dates, value, department
         ),
-        "scatter": _scatter(user, department),
+        # The page shows it from ``scatter`` (a part of its own); read here for the CSV.
+        "scatter": SimpleLazyObject(lambda: _scatter(user, department)),
     }
-    # A row per department each (200 at scale) and the same for every reader: the page keeps
-    # their rendering in the cache, so they are worked out only when it renders them.
+    # A row per department each (200 at scale): worked out only when the page renders them
+    # (not for a chart's CSV).
     if not department_view:
         charts["comparison"] = SimpleLazyObject(lambda: _comparison(latest, departments))
     heat = None if department_view else SimpleLazyObject(lambda: heatmap(departments))
+    csv_urls = {
+        chart_id: _csv_url(chart_id, department, period, department_view)
+        for chart_id in [*charts, "heatmap"]
+    }
+    return Dashboard(department, period, latest, compared_with, tiles, charts, heat, csv_urls)
+
+
+def scatter(
+    user, *, department: Department | None, period: str, department_view: bool = False
+) -> dict | None:
+    """The value-against-feasibility chart of ``build``'s dashboard and its CSV link, alone:
+    the page keeps it apart from the figures because it changes with proposals. None before
+    the first snapshot, when the dashboard shows no charts."""
+    if snapshots.latest_date() is None:
+        return None
+    period = period if period in PERIODS else DEFAULT_PERIOD
+    return {
+        "chart": _scatter(user, department),
+        "csv_url": _csv_url("scatter", department, period, department_view),
+    }
+
+
+def _csv_url(chart_id: str, department: Department | None, period: str, department_view: bool):
     params = {"period": period}
     if department is not None:
         params["department"] = department.code
     if department_view:
         params["scope"] = "department"
-    csv_urls = {
-        chart_id: reverse("metrics:dashboard_csv", args=[chart_id]) + "?" + urlencode(params)
-        for chart_id in [*charts, "heatmap"]
-    }
-    return Dashboard(department, period, latest, compared_with, tiles, charts, heat, csv_urls)
+    return reverse("metrics:dashboard_csv", args=[chart_id]) + "?" + urlencode(params)
 
 
 def _tile_link(slug: str, department: Department | None, user) -> str:

@@ -10,13 +10,17 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST
 
+from coe_portal import pagecache
 from coe_portal.models import Department
 from coe_portal.spreadsheets import safe_cell
 from metrics import access, dashboards, readiness, reports
 from metrics.forms import AssessmentForm, DashboardFilterForm, GenerateReportForm
 from metrics.models import ReadinessAssessment, Report
+from metrics.snapshots import METRICS
+from usecases.counts import PROPOSALS
 
 
 def _is_partial(request) -> bool:
@@ -30,16 +34,55 @@ def _filters(request) -> tuple[DashboardFilterForm, Department | None, str]:
     return DashboardFilterForm(), None, dashboards.DEFAULT_PERIOD
 
 
+def _dashboard_parts(request, scope: str, *, own: list[str]) -> dict:
+    """The keys of a dashboard's shared parts, for everyone with the same roles looking at
+    the same ``scope`` (the organisation or a department's own view) with the same filters:
+    the figures until the next snapshot or submitted assessment (METRICS), the scatter of
+    proposal scores until a proposal changes as well. ``own``: the parts besides these two
+    that the view shares (kept as long as the figures)."""
+    return pagecache.keys(
+        "metrics-dashboard",
+        scope,
+        dashboards.viewer_class(request.user),
+        request.GET.urlencode(),
+        parts={
+            "board": [METRICS],
+            "scatter": [METRICS, PROPOSALS],
+            **{part: [METRICS] for part in own},
+        },
+    )
+
+
 def dashboard(request):
     """The leadership dashboard: the organisation, or one department via the filter."""
     if not access.can_see_organisation(request.user):
         raise PermissionDenied("The organisation dashboard is for leadership and CoE staff.")
-    form, department, period = _filters(request)
-    departments = list(Department.objects.all())
-    board = dashboards.build(
-        request.user, department=department, period=period, departments=departments
+    # Worked out only when a shared part is not in the cache.
+    filters = SimpleLazyObject(lambda: _filters(request))
+    board = SimpleLazyObject(
+        lambda: dashboards.build(
+            request.user,
+            department=filters[1],
+            period=filters[2],
+            departments=list(Department.objects.all()),
+        )
     )
-    context = {"board": board, "form": form, "organisation_view": True}
+    parts = _dashboard_parts(request, "organisation", own=["title", "filters"])
+    # The comparison and heatmap inside the figures are the same for every role: their key is
+    # made (a round trip) only when the figures are not in the cache.
+    parts["departments"] = SimpleLazyObject(
+        lambda: pagecache.key("metrics-departments", request.GET.urlencode(), topics=[METRICS])
+    )
+    context = {
+        "board": board,
+        "scatter": SimpleLazyObject(
+            lambda: dashboards.scatter(request.user, department=filters[1], period=filters[2])
+        ),
+        "form": SimpleLazyObject(lambda: filters[0]),
+        "department": SimpleLazyObject(lambda: filters[1]),
+        "organisation_view": True,
+        "parts": parts,
+    }
     template = "metrics/dashboard.html#body" if _is_partial(request) else "metrics/dashboard.html"
     return render(request, template, context)
 
@@ -50,15 +93,28 @@ def department_dashboard(request, code: str):
         request.user, code, access.can_see_department_dashboard
     )
     period = request.GET.get("period", dashboards.DEFAULT_PERIOD)
-    board = dashboards.build(
-        request.user,
-        department=department,
-        period=period,
-        departments=[department],
-        department_view=True,
+    board = SimpleLazyObject(
+        lambda: dashboards.build(
+            request.user,
+            department=department,
+            period=period,
+            departments=[department],
+            department_view=True,
+        )
     )
-    radar = _radar(department)
-    context = {"board": board, "radar": radar, "organisation_view": False, "period": period}
+    context = {
+        "board": board,
+        "scatter": SimpleLazyObject(
+            lambda: dashboards.scatter(
+                request.user, department=department, period=period, department_view=True
+            )
+        ),
+        "radar": SimpleLazyObject(lambda: _radar(department)),
+        "department": department,
+        "organisation_view": False,
+        "period": period,
+        "parts": _dashboard_parts(request, f"department-{department.pk}", own=[]),
+    }
     template = "metrics/dashboard.html#body" if _is_partial(request) else "metrics/dashboard.html"
     return render(request, template, context)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coe_portal import pagecache
 from coe_portal.paging import CappedCountPaginator
+from coe_portal.roles import sees_everything
+from governance.models import may_read_governance
 from usecases import engagement, exporting
 from usecases.access import can_edit, get_use_case_for_user
 from usecases.attachments import safe_file_name
@@ -35,7 +38,15 @@ from usecases.lifecycle import (
     available_transitions,
     change_status,
 )
-from usecases.models import Attachment, Endorsement, Follow, Notification, UseCase, UseCaseEvent
+from usecases.models import (
+    Attachment,
+    Comment,
+    Endorsement,
+    Follow,
+    Notification,
+    UseCase,
+    UseCaseEvent,
+)
 from usecases.notifications import mark_read
 from usecases.proposals import add_attachment, create_proposal, update_proposal
 from usecases.similar import similar_to
@@ -262,28 +273,93 @@ def _engagement_context(user, use_case: UseCase) -> dict:
     }
 
 
+# What the live bits of a proposal's page read (title, what the person may do, their
+# engagement, the scores); everything else is shown from shared parts.
+DETAIL_LIVE_FIELDS = (
+    "title",
+    "status",
+    "owner",
+    "department",
+    "duplicate_of",
+    "endorsement_count",
+    "team_roles",
+    "value_score",
+    "feasibility_score",
+    "quadrant",
+)
+
+
+def _detail_parts(request: HttpRequest, use_case: UseCase) -> dict:
+    """The keys of the proposal page's shared parts: what it shows the same to everyone who
+    may open it (heading, answers, comments, files and history), kept until a proposal
+    changes. The person may open it (checked just before, on live data) and nothing in
+    these parts depends on who reads it, so they need no audience. The governance panel is
+    shared only in its summary form; those who may read the reviews get theirs live."""
+    names = ["head", "answers", "comments", "history"]
+    if not may_read_governance(request.user, use_case):
+        names.append("governance")  # the summary
+    if use_case.duplicate_of_id:
+        names.append("duplicate")
+    # A part without a key (None) is rendered for this person alone.
+    return {
+        "governance": None,
+        "duplicate": None,
+        **pagecache.keys(
+            "proposal",
+            use_case.pk,
+            parts={**{name: [PROPOSALS] for name in names}, "comment_field": []},
+        ),
+    }
+
+
 @require_GET
 def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    use_case = get_use_case_for_user(request.user, pk)
+    user = request.user
+    if sees_everything(user):
+        # CoE staff and leadership get the governance panel live, and it reads the whole
+        # proposal: read it at once rather than the live columns and then the rest.
+        use_case = proposal = get_use_case_for_user(user, pk)
+    else:
+        use_case = get_use_case_for_user(user, pk, only=DETAIL_LIVE_FIELDS)
+        # The whole proposal: read only to rebuild a shared part (or for the governance
+        # panel of the owner and the department's champions).
+        proposal = SimpleLazyObject(
+            lambda: UseCase.objects.select_related(
+                "department", "owner", "platform", "duplicate_of"
+            ).get(pk=use_case.pk)
+        )
+    following, follower_count = _following(user, use_case.pk)
     roles_had = set(use_case.team_roles or [])
-    context = _engagement_context(request.user, use_case)
-    context.update(
-        {
-            "events": UseCaseEvent.objects.filter(use_case=use_case).select_related("actor"),
-            "comments": use_case.comments.select_related("author"),
-            "attachments": list(use_case.attachments.all()),
-            "follower_count": use_case.follows.count(),
-            "transitions": available_transitions(request.user, use_case),
-            "can_edit": can_edit(request.user, use_case),
-            "may_mark_duplicate": may_mark_duplicate(request.user, use_case)
-            and use_case.status in (Status.SUBMITTED, Status.TRIAGE, Status.IN_REVIEW)
-            and not use_case.duplicate_of_id,
-            "team_roles_had": [label for slug, label in TEAM_ROLES if slug in roles_had],
-            "missing_roles": [(slug, label) for slug, label in TEAM_ROLES if slug not in roles_had],
-            "comment_form": CommentForm(),
-        }
-    )
+    context = {
+        "use_case": use_case,
+        "proposal": proposal,
+        "endorsed": Endorsement.objects.filter(use_case=use_case, user=user).exists(),
+        "following": following,
+        "may_endorse": use_case.owner_id != user.pk,
+        "follower_count": follower_count,
+        "events": UseCaseEvent.objects.filter(use_case=use_case).select_related("actor"),
+        "comments": Comment.objects.filter(use_case=use_case).select_related("author"),
+        "attachments": Attachment.objects.filter(use_case=use_case),
+        "transitions": available_transitions(user, use_case),
+        "can_edit": can_edit(user, use_case),
+        "may_mark_duplicate": may_mark_duplicate(user, use_case)
+        and use_case.status in (Status.SUBMITTED, Status.TRIAGE, Status.IN_REVIEW)
+        and not use_case.duplicate_of_id,
+        "team_roles_had": [label for slug, label in TEAM_ROLES if slug in roles_had],
+        "missing_roles": [(slug, label) for slug, label in TEAM_ROLES if slug not in roles_had],
+        "comment_form": CommentForm(),
+        "parts": _detail_parts(request, use_case),
+    }
     return render(request, "usecases/usecase_detail.html", context)
+
+
+def _following(user, use_case_id: int) -> tuple[bool, int]:
+    """Whether ``user`` follows the proposal, and how many do: one query. (Following
+    changes no topic, so the count is read live rather than shared.)"""
+    figures = Follow.objects.filter(use_case_id=use_case_id).aggregate(
+        mine=Count("pk", filter=Q(user=user)), total=Count("pk")
+    )
+    return bool(figures["mine"]), figures["total"]
 
 
 @require_POST

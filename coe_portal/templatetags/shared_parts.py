@@ -11,8 +11,8 @@ every reader after the part is read, so no reader's own value is ever cached:
 
 Slots carry a marker derived from SECRET_KEY, which text from the data cannot guess, so it
 cannot forge a slot (``notfor`` slots are also HTML comments, and escaped text has no
-``<!--``). Parts are kept under their key and the marker, so a new SECRET_KEY never meets
-parts whose slots it would not fill.
+``<!--``). Part keys are salted with SECRET_KEY too (``pagecache.key``), so a new
+SECRET_KEY never meets parts whose slots it would not fill.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ class SharedPartNode(template.Node):
         part_key = self.key.resolve(context)
         if not part_key:  # no key: a part that may not be shared is rendered every time
             return self.nodelist.render(context)
-        html = pagecache.get_or_set(f"{part_key}:{_marker()[:8]}", lambda: self._build(context))
+        html = pagecache.get_or_set(part_key, lambda: self._build(context))
         return mark_safe(_fill(html, context))  # noqa: S308 (rendered by this template, escaped there)
 
     def _build(self, context) -> str:

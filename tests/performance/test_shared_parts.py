@@ -35,6 +35,24 @@ def test_a_topic_bump_gives_new_keys(settings):
     assert pagecache.key("part", "open", topics=[PROPOSALS]) != before
 
 
+def test_keys_of_several_parts_come_with_what_the_cache_holds():
+    parts = {"figures": ["metrics"], "scatter": ["metrics", PROPOSALS]}
+    first = pagecache.keys("page", "all", parts=parts)
+    assert first["figures"] != first["scatter"]
+    assert first["figures"].held is None
+    pagecache.get_or_set(first["figures"], lambda: "<p>figures</p>")
+
+    again = pagecache.keys("page", "all", parts=parts)
+    assert again == first
+    assert again["figures"].held == "<p>figures</p>"
+    assert pagecache.keys("page", "department-1", parts=parts)["figures"] != first["figures"]
+
+    pagecache.changed(PROPOSALS)
+    after = pagecache.keys("page", "all", parts=parts)
+    assert after["figures"] == first["figures"]  # not about proposals
+    assert after["scatter"] != first["scatter"]
+
+
 def test_explore_is_rendered_once_for_everyone_who_sees_the_same(
     client, employee, colleague, outsider
 ):
