@@ -169,3 +169,10 @@ def test_similar_proposals_are_shared_and_fresh(client, employee, colleague, rev
     assert "Summarise supplier contracts" in similar(employee)
     change_status(first.pk, "triage", actor=reviewer)
     assert "In triage" in similar(colleague)
+
+
+def test_part_keys_change_with_the_secret_key(settings):
+    """Parts hold slots marked with SECRET_KEY: a new key must not read the old parts."""
+    before = pagecache.key("part", "open", topics=[PROPOSALS])
+    settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789"
+    assert pagecache.key("part", "open", topics=[PROPOSALS]) != before
