@@ -24,6 +24,8 @@ def on_starting(server):
     from coe_portal.warmup import warm
 
     server.log.info("compiled %d templates before forking the workers", warm())
+
+
 accesslog = "-"
 access_log_format = (
     '{"time": "%(t)s", "request_id": "%({x-request-id}o)s", "method": "%(m)s", '
