@@ -9,13 +9,13 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coe_portal import pagecache
+from coe_portal.htmx import render_page
 from coe_portal.models import AIPlatform, OperatingModel, PortalSettings, User
 from coe_portal.paging import CappedCountPaginator
 from coe_portal.roles import Role, has_role, is_coe_admin, is_coe_staff, require_role
@@ -46,13 +46,6 @@ from usecases.lifecycle import TransitionError, available_transitions
 
 PAGE_SIZE = 25
 CONDITION_ROWS = 3
-
-
-def _partial(request) -> bool:
-    """An htmx request for just the results (a filter changed), not a boosted page load nor
-    a history restore, which need the whole page."""
-    htmx = request.htmx
-    return bool(htmx and not htmx.boosted and not htmx.history_restore_request)
 
 
 def _require_queue_role(user) -> None:
@@ -106,10 +99,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     readers = reviews.queue_audience(user)
     if "me" in request.GET.getlist("assignee"):  # "Assigned to me" lists one person's
         readers += f"+user-{user.pk}"
-    template = "governance/queue.html"
-    response = render(
+    return render_page(
         request,
-        f"{template}#results" if _partial(request) else template,
+        "governance/queue.html",
         {
             "filter": filterset,
             "page": page,
@@ -120,9 +112,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
                 "queue-results", readers, query, today, topics=[PROPOSALS, policy.SETTINGS]
             ),
         },
+        partial="results",
     )
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def _queue_base(user):
@@ -470,10 +461,9 @@ def register_list(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.urlencode()
     today = timezone.localdate()
-    template = "governance/register.html"
-    response = render(
+    return render_page(
         request,
-        f"{template}#results" if _partial(request) else template,
+        "governance/register.html",
         {
             "filter": filterset,
             "page": page,
@@ -488,9 +478,8 @@ def register_list(request: HttpRequest) -> HttpResponse:
                 topics=[PROPOSALS, policy.SETTINGS],
             ),
         },
+        partial="results",
     )
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 @require_GET

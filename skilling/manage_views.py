@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from coe_portal.htmx import render_page
 from skilling import access, catalog, events, imports, paths
 from skilling.choices import ImportStatus, RegistrationStatus, ResourceStatus
 from skilling.errors import SkillingError
@@ -36,7 +37,7 @@ from skilling.models import (
     RoleSkill,
     Skill,
 )
-from skilling.views import LIST_PAGE_SIZE, paginate, render_page
+from skilling.views import LIST_PAGE_SIZE, paginate
 
 MANAGE_PAGE_SIZE = 25
 

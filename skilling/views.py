@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from coe_portal import pagecache
+from coe_portal.htmx import render_page, wants_fragment
 from coe_portal.spreadsheets import safe_cell
 from skilling import access, coverage, enrolments, events, paths, recommendations
 from skilling.catalog import LEARNING
@@ -47,18 +48,6 @@ DEPARTMENTS_PER_PAGE = 25
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def is_partial(request: HttpRequest) -> bool:
-    """An htmx request for a fragment. Boosted links and history restores want whole pages."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
-
-
-def render_page(request, template: str, context: dict, partial: str | None = None):
-    if partial and is_partial(request):
-        template = f"{template}#{partial}"
-    return render(request, template, context)
 
 
 def paginate(request: HttpRequest, queryset, per_page: int):
@@ -148,7 +137,7 @@ def resource_enrol(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         enrolment = enrolments.enrol(resource, actor=request.user)
     except SkillingError as exc:
-        if is_partial(request):
+        if wants_fragment(request):
             return render(
                 request,
                 "skilling/catalog.html#row_status",
@@ -156,7 +145,7 @@ def resource_enrol(request: HttpRequest, pk: int) -> HttpResponse:
             )
         messages.error(request, str(exc))
         return back_to(request, resource.get_absolute_url())
-    if is_partial(request):
+    if wants_fragment(request):
         return render(
             request,
             "skilling/catalog.html#row_status",

@@ -9,11 +9,11 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coe_portal import pagecache
+from coe_portal.htmx import render_page, wants_fragment
 from coe_portal.paging import CappedCountPaginator
 from coe_portal.roles import sees_everything
 from governance.models import may_read_governance
@@ -54,13 +54,6 @@ from usecases.similar import similar_to
 PAGE_SIZE = 25
 
 
-def _partial(request: HttpRequest) -> bool:
-    """An htmx request for a fragment (not a boosted link, not a history restore, which
-    needs the whole page)."""
-    htmx = request.htmx
-    return bool(htmx and not htmx.boosted and not htmx.history_restore_request)
-
-
 # ---------------------------------------------------------------- lists
 
 
@@ -76,10 +69,9 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
         )
     )
     query = request.GET.urlencode()
-    template = "usecases/usecase_list.html"
-    response = render(
+    return render_page(
         request,
-        f"{template}#results" if _partial(request) else template,
+        "usecases/usecase_list.html",
         {
             "filter": filterset,
             "page": SimpleLazyObject(
@@ -93,10 +85,8 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
                 "explore-results", audience(request), query, topics=[PROPOSALS]
             ),
         },
+        partial="results",
     )
-    # The same URL answers with a fragment or a page: caches must keep them apart.
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 @require_GET
@@ -404,11 +394,11 @@ def usecase_endorse(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         engagement.toggle_endorsement(use_case.pk, actor=request.user)
     except TransitionError as exc:
-        if not _partial(request):
+        if not wants_fragment(request):
             messages.error(request, str(exc))
             return redirect(use_case)
         raise PermissionDenied(str(exc)) from exc
-    if _partial(request):
+    if wants_fragment(request):
         use_case.refresh_from_db(fields=["endorsement_count"])
         return render(
             request,
@@ -424,7 +414,7 @@ def usecase_follow(request: HttpRequest, pk: int) -> HttpResponse:
     engagement.set_following(
         use_case.pk, actor=request.user, follow=request.POST.get("follow") == "1"
     )
-    if _partial(request):
+    if wants_fragment(request):
         return render(
             request,
             "usecases/usecase_detail.html#engagement",
