@@ -14,6 +14,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coe_portal import pagecache
+from coe_portal.htmx import render_page, wants_fragment
 from coe_portal.models import Department
 from coe_portal.spreadsheets import safe_cell
 from metrics import access, dashboards, readiness, reports
@@ -21,10 +22,6 @@ from metrics.forms import AssessmentForm, DashboardFilterForm, GenerateReportFor
 from metrics.models import ReadinessAssessment, Report
 from metrics.snapshots import METRICS
 from usecases.counts import PROPOSALS
-
-
-def _is_partial(request) -> bool:
-    return bool(request.htmx and not request.htmx.boosted)
 
 
 def _filters(request) -> tuple[DashboardFilterForm, Department | None, str]:
@@ -83,8 +80,7 @@ def dashboard(request):
         "organisation_view": True,
         "parts": parts,
     }
-    template = "metrics/dashboard.html#body" if _is_partial(request) else "metrics/dashboard.html"
-    return render(request, template, context)
+    return render_page(request, "metrics/dashboard.html", context, partial="body")
 
 
 def department_dashboard(request, code: str):
@@ -115,8 +111,7 @@ def department_dashboard(request, code: str):
         "period": period,
         "parts": _dashboard_parts(request, f"department-{department.pk}", own=[]),
     }
-    template = "metrics/dashboard.html#body" if _is_partial(request) else "metrics/dashboard.html"
-    return render(request, template, context)
+    return render_page(request, "metrics/dashboard.html", context, partial="body")
 
 
 def my_department(request):
@@ -337,7 +332,7 @@ def report_status(request, pk: int):
     """Polled by htmx while the report is generated; once finished, reloads the page."""
     report = access.get_report_for_user(request.user, pk)
     response = render(request, "metrics/report_detail.html#status", {"report": report})
-    if report.is_finished and _is_partial(request):
+    if report.is_finished and wants_fragment(request):
         response["HX-Redirect"] = report.get_absolute_url()
     return response
 

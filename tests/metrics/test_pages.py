@@ -121,6 +121,20 @@ def test_filters_through_htmx_return_only_the_dashboard_body(client, leader, met
     assert "for <strong>Finance</strong>" in text
 
 
+def test_going_back_to_a_filtered_dashboard_gets_the_whole_page(client, leader, metrics_data):
+    """htmx asks for the page again on "back" (no history cache): a history restore must
+    get the whole page, not the body, or the browser shows a page without its layout."""
+    client.force_login(leader)
+
+    response = client.get(
+        "/metrics/?department=finance",
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
+
+
 def test_full_page_keeps_the_filters_in_the_url(client, leader, metrics_data):
     client.force_login(leader)
 
