@@ -17,6 +17,11 @@ from usecases.models import Notification
 PROPOSALS = "proposals"
 
 
+def supporters(use_case_id: int) -> str:
+    """The topic of who endorses and follows one proposal (usecases.engagement)."""
+    return f"supporters:{use_case_id}"
+
+
 def inbox(user_id: int) -> str:
     """The topic of one person's notifications."""
     return f"inbox:{user_id}"

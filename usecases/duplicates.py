@@ -8,7 +8,7 @@ from django.db.models import Count
 from coe_portal import pagecache
 from coe_portal.roles import is_champion_of, is_coe_staff
 from usecases.choices import Status
-from usecases.counts import PROPOSALS
+from usecases.counts import PROPOSALS, supporters
 from usecases.lifecycle import TransitionError, change_status
 from usecases.models import Endorsement, Follow, UseCase, UseCaseEvent
 
@@ -44,7 +44,8 @@ def mark_duplicate(use_case_id: int, original_id: int, *, actor, note: str = "")
     if int(use_case_id) == int(original_id):
         raise TransitionError("A proposal cannot be a duplicate of itself.")
     with transaction.atomic():
-        pagecache.changed(PROPOSALS)
+        # Endorsements and followers move from the duplicate to the original.
+        pagecache.changed(PROPOSALS, supporters(use_case_id), supporters(original_id))
         # Lock both rows, lower id first, so two merges of the same pair cannot deadlock.
         locked = {
             uc.pk: uc

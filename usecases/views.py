@@ -21,7 +21,7 @@ from usecases import engagement, exporting
 from usecases.access import can_edit, get_use_case_for_user
 from usecases.attachments import safe_file_name
 from usecases.choices import TEAM_ROLES, Status
-from usecases.counts import PROPOSALS, audience
+from usecases.counts import PROPOSALS, audience, supporters
 from usecases.duplicates import mark_duplicate, may_mark_duplicate
 from usecases.filters import UseCaseFilterSet
 from usecases.forms import (
@@ -297,7 +297,13 @@ def _detail_parts(request: HttpRequest, use_case: UseCase) -> dict:
         **pagecache.keys(
             "proposal",
             use_case.pk,
-            parts={**{name: [PROPOSALS] for name in names}, "comment_field": []},
+            parts={
+                **{name: [PROPOSALS] for name in names},
+                "comment_field": [],
+                # Not a part but a value, fetched in the same round trip: the reader's
+                # endorsement and follow, and the follower count.
+                f"engagement:{request.user.pk}": [supporters(use_case.pk)],
+            },
         ),
     }
 
@@ -318,7 +324,10 @@ def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "department", "owner", "platform", "duplicate_of"
             ).get(pk=use_case.pk)
         )
-    engagement = _engagement(user, use_case.pk)
+    parts = _detail_parts(request, use_case)
+    engagement = pagecache.get_or_set(
+        parts.pop(f"engagement:{user.pk}"), lambda: _engagement(user, use_case.pk)
+    )
     roles_had = set(use_case.team_roles or [])
     context = {
         "use_case": use_case,
@@ -341,15 +350,15 @@ def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "team_roles_had": [label for slug, label in TEAM_ROLES if slug in roles_had],
         "missing_roles": [(slug, label) for slug, label in TEAM_ROLES if slug not in roles_had],
         "comment_form": CommentForm(),
-        "parts": _detail_parts(request, use_case),
+        "parts": parts,
     }
     return render(request, "usecases/usecase_detail.html", context)
 
 
 def _engagement(user, use_case_id: int) -> dict:
-    """Whether ``user`` endorsed and follows the proposal, and how many follow it. (Following
-    changes no topic, so the count is read live rather than shared.) Two plain queries: one
-    with the three as subqueries costs more to build than the round trip it saves."""
+    """Whether ``user`` endorsed and follows the proposal, and how many follow it. Two plain
+    queries: one with the three as subqueries costs more to build than the round trip it
+    saves. The page keeps the answer under the proposal's ``supporters`` topic."""
     follows = Follow.objects.filter(use_case_id=use_case_id).aggregate(
         mine=Count("pk", filter=Q(user=user)), total=Count("pk")
     )

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from coe_portal import pagecache
 from governance.risk import override_tier
 from tests.factories import ReviewFactory, RiskAssessmentFactory, UseCaseFactory, UserFactory
-from usecases.engagement import add_comment, toggle_endorsement
+from usecases.duplicates import mark_duplicate
+from usecases.engagement import add_comment, set_following, toggle_endorsement
 from usecases.lifecycle import change_status
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,10 @@ def test_a_second_reader_gets_the_shared_parts_without_their_queries(
     # The person, their roles and their own counts (navigation), the proposal's live
     # columns, their follow and their endorsement: none of the shared parts' queries.
     assert second_queries <= 6
+    # Again: their counts, follow and endorsement are kept too; the person, their roles
+    # and the proposal's live columns (the access check) are read every time.
+    _, third_queries = _page(client, outsider, proposal)
+    assert third_queries <= 3
     for page in (first, second):
         assert "We would use this in Marketing too." in page
         assert "Summarise audit findings</h1>" in page
@@ -104,6 +109,55 @@ def test_each_person_keeps_their_own_engagement_and_actions(client, colleague, o
     assert "1 endorsement<" in outsiders
 
 
+def _support(page: str) -> str:
+    """The support card: its counters (markup left out) and the person's buttons."""
+    card = page.split('<p class="counters">')[1].split("</section>")[0]
+    return card.replace('<span id="endorsement-count">', "").replace("</span>", "", 1)
+
+
+def test_endorsing_and_following_show_at_once_to_the_person_and_in_the_counts(
+    client, proposal, colleague, outsider
+):
+    for person in (colleague, outsider):  # both have the page's support card cached now
+        assert "0 endorsements · 0 followers" in _support(_page(client, person, proposal)[0])
+
+    toggle_endorsement(proposal.pk, actor=colleague)
+    set_following(proposal.pk, actor=colleague, follow=True)
+
+    colleagues = _support(_page(client, colleague, proposal)[0])
+    outsiders = _support(_page(client, outsider, proposal)[0])
+    assert "Endorsed ✓" in colleagues and "Following ✓" in colleagues
+    assert ">Endorse<" in outsiders and ">Follow<" in outsiders
+    for support in (colleagues, outsiders):
+        assert "1 endorsement · 1 follower<" in support
+
+    set_following(proposal.pk, actor=colleague, follow=False)
+    assert ">Follow<" in _support(_page(client, colleague, proposal)[0])
+    assert "· 0 followers" in _support(_page(client, outsider, proposal)[0])
+
+
+def test_a_commenter_follows_at_once(client, proposal, outsider):
+    assert ">Follow<" in _support(_page(client, outsider, proposal)[0])
+
+    add_comment(proposal.pk, actor=outsider, body="How do you check the summaries?")
+
+    assert "Following ✓" in _support(_page(client, outsider, proposal)[0])
+
+
+def test_followers_moved_by_a_merge_show_on_the_original(client, proposal, colleague, reviewer):
+    duplicate = UseCaseFactory(owner=colleague, status="submitted", title="Audit summaries")
+    set_following(duplicate.pk, actor=reviewer, follow=True)
+    assert "Following ✓" in _support(_page(client, reviewer, duplicate)[0])
+    assert ">Follow<" in _support(_page(client, reviewer, proposal)[0])
+
+    mark_duplicate(duplicate.pk, proposal.pk, actor=reviewer)
+
+    # The reviewer and the duplicate's owner now follow the original.
+    assert "Following ✓" in _support(_page(client, reviewer, proposal)[0])
+    assert "· 2 followers" in _support(_page(client, colleague, proposal)[0])
+    assert "· 0 followers" in _support(_page(client, reviewer, duplicate)[0])
+
+
 @pytest.mark.parametrize("first", ["reviewer", "colleague"])
 def test_reviews_stay_with_those_who_may_read_them(client, first, proposal, reviewer, colleague):
     """The reviewer's panel (reviews, their rationale) is theirs; everyone else shares the
@@ -159,4 +213,4 @@ def test_no_shared_part_holds_a_csrf_token(
         assert "csrfmiddlewaretoken" in page  # the live forms have theirs
 
     assert held
-    assert not [html for html in held if "csrfmiddlewaretoken" in html]
+    assert not [html for html in held if isinstance(html, str) and "csrfmiddlewaretoken" in html]
