@@ -155,7 +155,7 @@ check_oidc_settings(
 # Without the model backend no password works anywhere, the admin's login included.
 AUTHENTICATION_BACKENDS = [
     *(["coe_portal.sso.PortalOIDCBackend"] if OIDC_ENABLED else []),
-    *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_LOGIN_ENABLED else []),
+    *(["coe_portal.backends.PortalModelBackend"] if LOCAL_LOGIN_ENABLED else []),
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

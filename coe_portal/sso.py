@@ -38,6 +38,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from coe_portal.backends import load_user
 from coe_portal.choices import Role
 from coe_portal.models import Department
 
@@ -176,7 +177,9 @@ def sync_role_groups(user, claims: Mapping[str, Any]) -> None:
     wanted = roles_from_claims(claims, settings.OIDC_ROLES_CLAIM, role_map)
     user.groups.remove(*Group.objects.filter(name__in=managed - wanted))
     user.groups.add(*[Group.objects.get_or_create(name=role.value)[0] for role in wanted])
-    user.__dict__.pop("role_names", None)  # the cached_property on User
+    # The cached_property on User, and the names read with the person at login.
+    user.__dict__.pop("role_names", None)
+    user.__dict__.pop("role_list", None)
 
 
 def apply_claims(user, claims: Mapping[str, Any]) -> None:
@@ -242,6 +245,12 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
             else None
         )
         return super().authenticate(request, **kwargs)
+
+    def get_user(self, user_id):
+        """The session's person with their roles in one query (coe_portal.backends), and,
+        as with passwords, nobody once their account is deactivated."""
+        user = load_user(user_id)
+        return user if user is not None and user.is_active else None
 
     def _verify_jws(self, payload, key):
         """The signature, with the algorithm pinned, plus issuer, audience and expiry."""

@@ -221,7 +221,7 @@ def point_portal_at(settings, provider: TestProvider, role_map: str = ROLE_MAP) 
     settings.OIDC_ROLE_MAP = parse_role_map(role_map)
     settings.AUTHENTICATION_BACKENDS = [
         "coe_portal.sso.PortalOIDCBackend",
-        "django.contrib.auth.backends.ModelBackend",
+        "coe_portal.backends.PortalModelBackend",
     ]
     # The port is new for every provider, but the cache may be a Redis shared between runs.
     cache.delete(sso._discovery_cache_key(provider.issuer))

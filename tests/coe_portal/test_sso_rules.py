@@ -130,7 +130,7 @@ def test_settings_read_the_client_secret_from_a_file(tmp_path):
 def test_sso_is_off_by_default_and_passwords_work():
     result = _import_settings({})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "['django.contrib.auth.backends.ModelBackend']"
+    assert result.stdout.strip() == "['coe_portal.backends.PortalModelBackend']"
 
 
 # --- Claims -> roles ---------------------------------------------------------------------
