@@ -381,6 +381,8 @@ def bench_size(size: str, args, base_env: dict) -> dict:
     try:
         sessions = {role: Session("127.0.0.1", args.port, role) for role in ROLES}
         for page in pages(fx):
+            if args.pages and page.key not in args.pages:
+                continue
             session = sessions[page.role]
             cold_ms = cold(session, page, args.redis_url) if args.redis_url else None
             # Warm up: every URL of the page once per worker, so caches and connections
@@ -396,7 +398,7 @@ def bench_size(size: str, args, base_env: dict) -> dict:
                 f"errors {summary['errors']}",
                 flush=True,
             )
-        if size == args.jobs_on:
+        if size == args.jobs_on and not args.pages:
             print("  timing the heavy jobs…", flush=True)
             out = subprocess.run(  # noqa: S603 (our own script)
                 [PYTHON, str(ROOT / "bench" / "timings.py"), str(args.inventory)],
@@ -554,7 +556,16 @@ def main() -> int:
     )
     parser.add_argument("--inventory", type=Path, default=default_inventory())
     parser.add_argument("--jobs-on", default="large", help="the size to time the jobs on")
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="comma-separated page keys (e.g. proposal,queue) to measure alone, beside the "
+        "floor and the admin; the jobs are then left out",
+    )
     args = parser.parse_args()
+    args.pages = {p.strip() for p in args.pages.split(",") if p.strip()}
+    if args.pages:
+        args.pages |= {"floor", "admin"}
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     if args.jobs_on not in sizes:
         args.jobs_on = sizes[0]
