@@ -1,9 +1,10 @@
 """Proposals similar to the one being typed, so people endorse instead of duplicating.
 
-PostgreSQL: candidates come from two GIN indexes (migration 0003): trigram similarity on
-the title (``title % query``) and full-text match of title + problem against the query's
-most telling words. The candidate set is capped in SQL before it is ranked, so the cost
-stays flat at 100,000 proposals. SQLite (the zero-setup demo): a few ``LIKE`` probes on the
+PostgreSQL: candidates come from two GIN indexes (migration 0003): first the proposals that
+hold every telling word of the title (full text), and when those are too few, those with a
+similar title (trigram, ``title % query``) or any of the telling words of title and problem.
+Each candidate set is capped in SQL before it is ranked, so the cost stays flat at 100,000
+proposals. SQLite (the zero-setup demo): a few ``LIKE`` probes on the
 longest words, capped the same way; good enough for a few thousand rows.
 """
 
@@ -75,11 +76,31 @@ def postgres_candidates(base, title: str, words: list[str]):
     return base.filter(matches).order_by().values("pk")[:MAX_CANDIDATES]
 
 
+def postgres_close_candidates(base, title: str):
+    """The ids of proposals whose title and problem hold every telling word of ``title``
+    (full-text index), capped. The broad candidates above stop at the first 200 matches in
+    table order, and at 100,000 proposals common words match tens of thousands: the
+    proposal with the very title being typed was then rarely among them."""
+    words = telling_words(title)
+    if len(words) < 2:
+        return None
+    matches = RawSQL(  # noqa: S611 (constant SQL; the person's text goes in as a parameter)
+        f"{TSVECTOR_SQL} @@ to_tsquery('english'::regconfig, %s)",
+        [" & ".join(words)],  # only letters: safe inside to_tsquery
+        output_field=BooleanField(),
+    )
+    return base.filter(matches).order_by().values("pk")[:MAX_CANDIDATES]
+
+
 def _postgres(base, title: str, words: list[str]) -> list[UseCase]:
     or_query = " | ".join(words)
     # Fetched first, not used as a subquery: inside a subquery Django renames the table,
     # and the raw SQL above would then refer to the outer query's rows.
-    candidate_ids = list(postgres_candidates(base, title, words).values_list("pk", flat=True))
+    close = postgres_close_candidates(base, title)
+    candidate_ids = list(close.values_list("pk", flat=True)) if close is not None else []
+    if len(candidate_ids) < MAX_RESULTS:
+        broad = postgres_candidates(base, title, words).values_list("pk", flat=True)
+        candidate_ids += list(broad)
     if not candidate_ids:
         return []
     rank = RawSQL(  # noqa: S611 (constant SQL; the person's text goes in as parameters)

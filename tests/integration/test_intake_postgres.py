@@ -102,6 +102,29 @@ def test_similar_uses_the_gin_indexes_and_stays_fast_at_100k(corpus, employee, o
     assert elapsed < 0.5, f"similar search took {elapsed:.3f} s at 100k rows"
 
 
+def test_the_very_title_is_found_among_many_proposals_that_share_its_words(employee, outsider):
+    """The broad candidates stop at 200 matches in table order: 400 older proposals that
+    share the title's common words come first there, and must not hide the one that has
+    the very title being typed."""
+    template = UseCaseFactory(owner=outsider, status="submitted", title="x", problem="y")
+    columns = [f.column for f in UseCase._meta.concrete_fields if f.column not in ("id", "title")]
+    column_list = ", ".join(columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO usecases_usecase (title, {column_list}) "  # noqa: S608 (own columns)
+            f"SELECT 'Summarise supplier invoices for the team ' || g, {column_list} "
+            "FROM usecases_usecase, generate_series(1, 400) AS g WHERE id = %s",
+            [template.pk],
+        )
+    wanted = UseCaseFactory(
+        owner=outsider, status="submitted", title="Summarise supplier contracts and renewal dates"
+    )
+
+    results = similar.similar_to(employee, "Summarise supplier contracts and renewal dates")
+
+    assert results[0] == wanted
+
+
 def test_explore_full_text_search_stems_words(corpus, employee):
     found = search(UseCase.objects.visible_to(employee), "translating manual")
     assert [uc.title for uc in found] == ["Translate product manuals"]
