@@ -5,9 +5,9 @@ Most of a page's cost is rendering (templates, forms, serializers), not SQL, and
 is rendered is the same for many readers: page 1 of Explore is the same for every employee
 who has no drafts. Such a part is kept in the cache (Redis) under a key made of:
 
-- its **topics**, named counters (``"proposals"``, ``"inbox:<user id>"``) that the logic
-  functions bump with ``changed`` when they change what the topic covers. A bump makes every
-  key made before it unreachable (the old entries expire unread);
+- its **topics**, named counters (``"proposals"``, ``"proposal:<id>"``, ``"inbox:<user id>"``)
+  that the logic functions bump with ``changed`` when they change what the topic covers. A
+  bump makes every key made before it unreachable (the old entries expire unread);
 - its **audience**: who sees the same thing (everyone; one department's champions; one
   person). It must never be wider than the part's visibility rules;
 - whatever else it varies on (the query string).
@@ -33,6 +33,10 @@ from django.db import transaction
 from django.utils.crypto import salted_hmac
 
 TTL = 300
+# Counters expire too, or one per proposal and per person would pile up in Redis. Safe while
+# longer than TTL: a counter made again starts from the clock, a value no key has used, and
+# the parts cached while it was missing (under 0) expire before it can be missing again.
+COUNTER_TTL = 24 * 3600
 _COUNTER = "pagecache:topic:{}"
 
 
@@ -52,7 +56,7 @@ def _bump(topics: Iterable[str]) -> None:
         counter = _COUNTER.format(topic)
         # A counter starts from the clock, not from 0: one lost (evicted, Redis restarted)
         # and made again must not meet the keys of its first life.
-        cache.add(counter, time.time_ns(), None)
+        cache.add(counter, time.time_ns(), COUNTER_TTL)
         with contextlib.suppress(ValueError):  # Redis unavailable: nothing is read from it
             cache.incr(counter)
 

@@ -3,7 +3,6 @@ since decisions change only through reviews.py."""
 
 from django.contrib import admin
 
-from coe_portal import pagecache
 from governance.models import (
     Answer,
     Condition,
@@ -14,23 +13,24 @@ from governance.models import (
     RiskAssessment,
     TierPolicy,
 )
-from usecases.counts import PROPOSALS
+from usecases.counts import proposals_changed
 
 
 class ShownOnSharedPagesAdmin(admin.ModelAdmin):
-    """Rows the register and the queue show: a change here bumps PROPOSALS, as the logic
-    functions do, so the pages' shared parts (coe_portal.pagecache) show it at once."""
+    """Rows of a proposal that the register, the queue and its page show: a change here
+    bumps their topics, as the logic functions do, so the pages' shared parts
+    (coe_portal.pagecache) show it at once."""
 
     def save_model(self, request, obj, form, change):
-        pagecache.changed(PROPOSALS)
+        proposals_changed(obj.use_case_id)
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
-        pagecache.changed(PROPOSALS)
+        proposals_changed(obj.use_case_id)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        pagecache.changed(PROPOSALS)
+        proposals_changed(*queryset.values_list("use_case_id", flat=True).distinct())
         super().delete_queryset(request, queryset)
 
 

@@ -21,7 +21,7 @@ from django.db.models import Max, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from coe_portal import outbox, pagecache
+from coe_portal import outbox
 from coe_portal.models import PortalSettings
 from coe_portal.roles import Role, has_role, is_champion_of, is_coe_staff
 from coe_portal.subqueries import count_of
@@ -46,7 +46,7 @@ from governance.models import (
 from governance.risk import assess
 from governance.routing import route_use_case
 from usecases.choices import Status
-from usecases.counts import PROPOSALS
+from usecases.counts import proposals_changed
 from usecases.lifecycle import TransitionError, change_status
 from usecases.models import UseCase, UseCaseEvent
 
@@ -175,7 +175,7 @@ def assign(use_case_id: int, assignee, *, actor) -> Triage:
     """Give a proposal in the queue to ``assignee`` (the actor, or a colleague who may
     triage it). Picking up a submitted proposal starts its triage."""
     with transaction.atomic():
-        pagecache.changed(PROPOSALS)
+        proposals_changed(use_case_id)
         use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
         if not may_triage(actor, use_case):
             raise ReviewError("You do not triage this proposal.")
@@ -210,7 +210,7 @@ def accept_for_review(use_case_id: int, *, actor, expected_status: str | None = 
     (or reopen those that requested changes, when the owner has resubmitted) and move it
     to 'in review'."""
     with transaction.atomic():
-        pagecache.changed(PROPOSALS)
+        proposals_changed(use_case_id)
         use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
         if not may_triage(actor, use_case):
             raise ReviewError("You do not triage this proposal.")
@@ -237,7 +237,7 @@ def reject_out_of_scope(
 ) -> UseCase:
     """Reject a new proposal as out of the CoE's scope; the note says why."""
     with transaction.atomic():
-        pagecache.changed(PROPOSALS)
+        proposals_changed(use_case_id)
         use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
         if not may_triage(actor, use_case):
             raise ReviewError("You do not triage this proposal.")
@@ -327,8 +327,8 @@ def _reopen_changes_requested(use_case, *, actor) -> list[Review]:
 def assign_review(review_id: int, assignee, *, actor) -> Review:
     """Give one review to a person who may answer it."""
     with transaction.atomic():
-        pagecache.changed(PROPOSALS)
         review = Review.objects.select_for_update().select_related("use_case").get(pk=review_id)
+        proposals_changed(review.use_case_id)
         if not may_answer(actor, review):
             raise ReviewError("This review is not routed to you.")
         if not may_answer(assignee, review):
@@ -368,8 +368,8 @@ class ConditionInput:
 def save_answers(review_id: int, answers: dict[int, dict], *, actor, expected_version: int):
     """Save answers without deciding (a reviewer's work in progress)."""
     with transaction.atomic():
-        pagecache.changed(PROPOSALS)
         review = _lock_open_review(review_id, actor=actor, expected_version=expected_version)
+        proposals_changed(review.use_case_id)
         _write_answers(review, answers)
         review.version += 1
         review.save(update_fields=["version"])
@@ -403,12 +403,12 @@ def decide_review(
     if outcome != Outcome.APPROVE_WITH_CONDITIONS and conditions:
         raise ReviewError("Conditions go with 'approve with conditions' only.")
     with transaction.atomic():
-        pagecache.changed(PROPOSALS)
         # Lock the proposal before the review: deciders of different areas of the same
         # proposal then take turns, so the last one always sees the others' decisions.
         use_case = UseCase.objects.select_for_update().get(
             pk=Review.objects.values("use_case_id").get(pk=review_id)["use_case_id"]
         )
+        proposals_changed(use_case.pk)
         review = _lock_open_review(review_id, actor=actor, expected_version=expected_version)
         if answers:
             _write_answers(review, answers)
@@ -563,10 +563,10 @@ def may_update_condition(user, condition: Condition) -> bool:
 def mark_condition_met(condition_id: int, *, actor) -> Condition:
     """Tick off a condition: its owner, the proposal's owner or CoE staff."""
     with transaction.atomic():
-        pagecache.changed(PROPOSALS)
         condition = (
             Condition.objects.select_for_update().select_related("use_case").get(pk=condition_id)
         )
+        proposals_changed(condition.use_case_id)
         if not may_update_condition(actor, condition):
             raise ReviewError("You may not update this condition.")
         if condition.status == ConditionStatus.MET:

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from coe_portal import pagecache
 from coe_portal.models import AIPlatform, DataSensitivity
 from coe_portal.roles import is_coe_staff
 from governance.choices import RiskTier
-from usecases.counts import PROPOSALS
+from usecases.counts import proposals_changed
 from usecases.models import UseCase, UseCaseEvent
 
 # The twelve risks of NIST AI 600-1, by a short code stored on the assessment.
@@ -167,7 +166,7 @@ def assess(use_case_id: int, *, actor=None):
     from governance.models import RiskAssessment
 
     with transaction.atomic():
-        pagecache.changed(PROPOSALS)
+        proposals_changed(use_case_id)
         use_case = UseCase.objects.select_related("platform").get(pk=use_case_id)
         suggestion = suggest_tier(use_case)
         flags = nist_flags(use_case)
@@ -220,7 +219,7 @@ def override_tier(use_case_id: int, tier: str, *, actor, reason: str):
         raise OverrideError("Choose a risk tier.")
     assess(use_case_id, actor=actor)
     with transaction.atomic():
-        pagecache.changed(PROPOSALS)
+        proposals_changed(use_case_id)
         assessment = RiskAssessment.objects.select_for_update().get(use_case_id=use_case_id)
         previous = assessment.tier
         assessment.tier = tier

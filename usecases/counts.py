@@ -13,8 +13,21 @@ from coe_portal.subqueries import count_of
 from usecases.choices import LIVE_STATUSES, OPEN_STATUSES, Status
 from usecases.models import Notification
 
-# Bumped by every change of a proposal, its reviews or endorsements (pagecache.changed).
+# Bumped by every change of a proposal, its reviews or endorsements (proposals_changed):
+# the topic of the lists.
 PROPOSALS = "proposals"
+
+
+def proposal_topic(use_case_id: int) -> str:
+    """The topic of one proposal's own page: its answers, status, comments, files, history
+    and governance summary. A change elsewhere leaves that page's shared parts alone."""
+    return f"proposal:{use_case_id}"
+
+
+def proposals_changed(*use_case_ids: int) -> None:
+    """Bump the lists' topic and the pages of ``use_case_ids`` (none for new proposals),
+    now and after commit (pagecache.changed)."""
+    pagecache.changed(PROPOSALS, *map(proposal_topic, use_case_ids))
 
 
 def supporters(use_case_id: int) -> str:

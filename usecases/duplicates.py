@@ -8,7 +8,7 @@ from django.db.models import Count
 from coe_portal import pagecache
 from coe_portal.roles import is_champion_of, is_coe_staff
 from usecases.choices import Status
-from usecases.counts import PROPOSALS, supporters
+from usecases.counts import proposals_changed, supporters
 from usecases.lifecycle import TransitionError, change_status
 from usecases.models import Endorsement, Follow, UseCase, UseCaseEvent
 
@@ -45,7 +45,8 @@ def mark_duplicate(use_case_id: int, original_id: int, *, actor, note: str = "")
         raise TransitionError("A proposal cannot be a duplicate of itself.")
     with transaction.atomic():
         # Endorsements and followers move from the duplicate to the original.
-        pagecache.changed(PROPOSALS, supporters(use_case_id), supporters(original_id))
+        proposals_changed(use_case_id, original_id)
+        pagecache.changed(supporters(use_case_id), supporters(original_id))
         # Lock both rows, lower id first, so two merges of the same pair cannot deadlock.
         locked = {
             uc.pk: uc

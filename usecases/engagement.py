@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from coe_portal import outbox, pagecache
-from usecases.counts import PROPOSALS, supporters
+from usecases.counts import PROPOSALS, proposals_changed, supporters
 from usecases.lifecycle import NOTIFY_EVENT, TransitionError
 from usecases.models import Comment, Endorsement, Follow, UseCase, UseCaseEvent
 
@@ -65,7 +65,8 @@ def add_comment(use_case_id: int, *, actor, body: str) -> Comment:
     if len(body) > MAX_COMMENT_LENGTH:
         raise TransitionError(f"Keep comments under {MAX_COMMENT_LENGTH} characters.")
     with transaction.atomic():
-        pagecache.changed(PROPOSALS, supporters(use_case_id))  # the commenter follows
+        proposals_changed(use_case_id)
+        pagecache.changed(supporters(use_case_id))  # the commenter follows
         use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
         comment = Comment.objects.create(use_case=use_case, author=actor, body=body)
         UseCase.objects.filter(pk=use_case.pk).update(comment_count=F("comment_count") + 1)

@@ -21,11 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from coe_portal import pagecache
 from coe_portal.models import DataSensitivity, Department
 from coe_portal.spreadsheets import UnreadableFile, decode_csv
 from usecases.choices import Category, Effort, Status
-from usecases.counts import PROPOSALS
+from usecases.counts import proposals_changed
 from usecases.models import ImportMapping, UseCase, UseCaseEvent
 from usecases.scoring import apply_scores
 
@@ -329,7 +328,7 @@ def import_rows(rows: list[PreparedRow], *, actor, source_name: str, owners=None
     summary = ImportSummary()
     now = timezone.now()
     with transaction.atomic():
-        pagecache.changed(PROPOSALS)
+        proposals_changed()  # new proposals only
         departments, summary.departments_created = _departments(
             {row.values["department"] for row in rows}
         )

@@ -16,10 +16,10 @@ from enum import StrEnum
 from django.db import transaction
 from django.utils import timezone
 
-from coe_portal import outbox, pagecache
+from coe_portal import outbox
 from coe_portal.roles import is_champion_of, is_coe_staff
 from usecases.choices import OPEN_STATUSES, Status
-from usecases.counts import PROPOSALS
+from usecases.counts import proposals_changed
 from usecases.models import UseCase, UseCaseEvent
 
 logger = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ def change_status(
     """
     note = (note or "").strip()
     with transaction.atomic():
-        pagecache.changed(PROPOSALS)
+        proposals_changed(use_case_id)
         # Lock the row: of two people changing the same proposal, the second waits and then
         # sees the first one's status instead of overwriting it.
         use_case = UseCase.objects.select_for_update().get(pk=use_case_id)

@@ -21,7 +21,7 @@ from usecases import engagement, exporting
 from usecases.access import can_edit, get_use_case_for_user
 from usecases.attachments import safe_file_name
 from usecases.choices import TEAM_ROLES, Status
-from usecases.counts import PROPOSALS, audience, supporters
+from usecases.counts import PROPOSALS, audience, proposal_topic, supporters
 from usecases.duplicates import mark_duplicate, may_mark_duplicate
 from usecases.filters import UseCaseFilterSet
 from usecases.forms import (
@@ -281,15 +281,16 @@ DETAIL_LIVE_FIELDS = (
 
 def _detail_parts(request: HttpRequest, use_case: UseCase) -> dict:
     """The keys of the proposal page's shared parts: what it shows the same to everyone who
-    may open it (heading, answers, comments, files and history), kept until a proposal
+    may open it (heading, answers, comments, files and history), kept until this proposal
     changes. The person may open it (checked just before, on live data) and nothing in
     these parts depends on who reads it, so they need no audience. The governance panel is
     shared only in its summary form; those who may read the reviews get theirs live."""
-    names = ["head", "answers", "comments", "history"]
+    topics = [proposal_topic(use_case.pk)]
+    parts = dict.fromkeys(["head", "answers", "comments", "history"], topics)
     if not may_read_governance(request.user, use_case):
-        names.append("governance")  # the summary
-    if use_case.duplicate_of_id:
-        names.append("duplicate")
+        parts["governance"] = topics  # the summary
+    if use_case.duplicate_of_id:  # it shows the original's title
+        parts["duplicate"] = [*topics, proposal_topic(use_case.duplicate_of_id)]
     # A part without a key (None) is rendered for this person alone.
     return {
         "governance": None,
@@ -298,7 +299,7 @@ def _detail_parts(request: HttpRequest, use_case: UseCase) -> dict:
             "proposal",
             use_case.pk,
             parts={
-                **{name: [PROPOSALS] for name in names},
+                **parts,
                 "comment_field": [],
                 # Not a part but a value, fetched in the same round trip: the reader's
                 # endorsement and follow, and the follower count.

@@ -31,6 +31,7 @@ from governance.reviews import ConditionInput
 from governance.risk import override_tier
 from tests.factories import UseCaseFactory, UserFactory
 from tests.governance.conftest import answer_all
+from usecases.counts import proposal_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -339,3 +340,63 @@ def test_a_shared_part_caches_a_slot_not_the_csrf_token(rf, reviewer, second_rev
         context.request = rf.get("/")
         context.request.user = person
         assert outside.render(context) == shown
+
+
+def test_each_governance_change_bumps_the_proposals_own_page(
+    monkeypatch, employee, reviewer, second_reviewer, rf
+):
+    """A proposal's page keeps its shared parts under its own topic (not the lists'), so
+    every governance function that changes a proposal must bump that topic too."""
+    bumped: list[str] = []
+    changed = pagecache.changed
+
+    def recording(*topics):
+        bumped.extend(topics)
+        changed(*topics)
+
+    monkeypatch.setattr(pagecache, "changed", recording)
+    proposal = UseCaseFactory(owner=employee, status="submitted", submitted_at=timezone.now())
+    own = proposal_topic(proposal.pk)
+    due = timezone.localdate() + timedelta(days=30)
+
+    def review():
+        return proposal.reviews.filter(status="open").first()
+
+    steps = {
+        "assign": lambda: reviews.assign(proposal.pk, reviewer, actor=reviewer),
+        "accept_for_review": lambda: reviews.accept_for_review(proposal.pk, actor=reviewer),
+        "assign_review": lambda: reviews.assign_review(
+            review().pk, second_reviewer, actor=reviewer
+        ),
+        "save_answers": lambda: reviews.save_answers(
+            review().pk, answer_all(review()), actor=reviewer, expected_version=review().version
+        ),
+        "decide_review": lambda: _decide_all(
+            proposal,
+            reviewer,
+            outcome=Outcome.APPROVE_WITH_CONDITIONS,
+            conditions=[ConditionInput("Label AI output", employee, due)],
+        ),
+        "mark_condition_met": lambda: reviews.mark_condition_met(
+            Condition.objects.get(use_case=proposal).pk, actor=employee
+        ),
+        "override_tier": lambda: override_tier(
+            proposal.pk, "high", actor=reviewer, reason="Decides about people."
+        ),
+        "record_go_live": lambda: register.record_go_live(
+            proposal.pk, "in_pilot", actor=employee, expected_status="approved_with_conditions"
+        ),
+        "admin": lambda: RegisterEntryAdmin(RegisterEntry, site).save_model(
+            rf.post("/"), RegisterEntry.objects.get(use_case=proposal), None, True
+        ),
+        "open_due_rereviews": lambda: (
+            RegisterEntry.objects.filter(use_case=proposal).update(
+                next_review_on=timezone.localdate() - timedelta(days=1)
+            ),
+            register.open_due_rereviews(),
+        ),
+    }
+    for name, step in steps.items():
+        bumped.clear()
+        step()
+        assert own in bumped, name

@@ -14,6 +14,8 @@ from tests.factories import ReviewFactory, RiskAssessmentFactory, UseCaseFactory
 from usecases.duplicates import mark_duplicate
 from usecases.engagement import add_comment, set_following, toggle_endorsement
 from usecases.lifecycle import change_status
+from usecases.models import UseCase
+from usecases.proposals import update_proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +79,39 @@ def test_a_status_change_shows_at_once(client, proposal, colleague, reviewer):
     lead = after.split('<p class="lead">')[1].split("</p>")[0]
     assert "In triage" in lead
     assert "Looking at it" in _history(after)
+
+
+def test_a_change_to_another_proposal_leaves_this_page_shared(
+    client, proposal, colleague, outsider, reviewer
+):
+    other = UseCaseFactory(owner=colleague, status="submitted", title="Route helpdesk tickets")
+    _page(client, colleague, proposal)
+
+    change_status(other.pk, "triage", actor=reviewer)
+    add_comment(other.pk, actor=outsider, body="Which helpdesk?")
+
+    client.force_login(outsider)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(proposal.get_absolute_url()).status_code == 200
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    for table in ("usecases_comment", "usecases_usecaseevent", "usecases_attachment"):
+        assert table not in read  # no part was rebuilt
+    page, _ = _page(client, outsider, other)
+    assert "Which helpdesk?" in page and "In triage" in page
+
+
+def test_the_originals_new_title_shows_on_its_duplicates_page(client, colleague, reviewer):
+    original = UseCaseFactory(owner=colleague, status="changes_requested", title="Draft replies")
+    duplicate = UseCaseFactory(owner=UserFactory(), status="submitted", title="Reply drafts")
+    mark_duplicate(duplicate.pk, original.pk, actor=reviewer)
+    assert "Draft replies</a>" in _page(client, reviewer, duplicate)[0]
+
+    update_proposal(
+        original.pk, actor=colleague, data={"title": "Draft customer replies"},
+        expected_version=UseCase.objects.get(pk=original.pk).version,
+    )  # fmt: skip
+
+    assert "Draft customer replies</a>" in _page(client, reviewer, duplicate)[0]
 
 
 def test_a_tier_override_shows_on_the_shared_governance_summary(
