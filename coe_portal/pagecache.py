@@ -29,7 +29,7 @@ import time
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.crypto import salted_hmac
 
 TTL = 300
@@ -70,7 +70,10 @@ def key(name: str, *vary, topics: Iterable[str]) -> str:
 
 def _key(name: str, vary: Iterable, topics: Iterable[str], state: dict) -> str:
     counters = [_COUNTER.format(topic) for topic in topics]
-    raw = "\x1f".join([*(str(state.get(c, 0)) for c in counters), *map(str, vary)])
+    # The database too: two portals (staging, a benchmark) sharing one Redis database must
+    # not serve each other's parts. (Sharing counters only costs them extra rebuilds.)
+    database = connection.settings_dict["NAME"]
+    raw = "\x1f".join([database, *(str(state.get(c, 0)) for c in counters), *map(str, vary)])
     # Salted with SECRET_KEY: parts hold slots marked with it (templatetags/shared_parts.py),
     # and after a new key no part whose slots it would not fill is read again.
     return f"pagecache:{name}:{salted_hmac('pagecache', raw, algorithm='sha256').hexdigest()}"

@@ -176,3 +176,11 @@ def test_part_keys_change_with_the_secret_key(settings):
     before = pagecache.key("part", "open", topics=[PROPOSALS])
     settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789"
     assert pagecache.key("part", "open", topics=[PROPOSALS]) != before
+
+
+def test_part_keys_differ_between_databases(monkeypatch):
+    """Two portals sharing one Redis database (staging and production, the benchmark's
+    two sizes) must not serve each other's parts."""
+    before = pagecache.key("part", "open", topics=[PROPOSALS])
+    monkeypatch.setitem(connection.settings_dict, "NAME", "another_portal")
+    assert pagecache.key("part", "open", topics=[PROPOSALS]) != before
