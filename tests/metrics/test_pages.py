@@ -155,6 +155,9 @@ def test_every_chart_has_its_data_and_a_table(client, leader, metrics_data):
         assert f'id="chart-{chart}-data" type="application/json"' in text
     assert 'class="table heatmap"' in text
     assert "vendor/chartjs/chart.umd.min.js" in text
+    # Long tables (a row per department) scroll in their card: keyboard users reach them.
+    assert text.count('tabindex="0" role="region" aria-label="') == 5  # the charts' tables
+    assert 'heatmap-wrap" tabindex="0" role="region" aria-labelledby="heatmap-title"' in text
 
 
 def test_value_feasibility_chart_shows_only_what_the_viewer_may_see(client, leader, department):
