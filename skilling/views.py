@@ -24,6 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 from coe_portal import pagecache
 from coe_portal.htmx import render_page, wants_fragment
 from coe_portal.spreadsheets import safe_cell
+from coe_portal.subqueries import count_of
 from skilling import access, coverage, enrolments, events, paths, recommendations
 from skilling.catalog import LEARNING
 from skilling.choices import EnrolmentStatus, EventStatus, Level, RegistrationStatus, SkillCategory
@@ -251,11 +252,7 @@ def my_learning(request: HttpRequest) -> HttpResponse:
             event__ends_at__gt=timezone.now(),
         )
         .select_related("event")
-        .annotate(
-            ahead=Subquery(
-                ahead.order_by().values("event_id").annotate(n=Count("id")).values("n")[:1]
-            )
-        )
+        .annotate(ahead=count_of(ahead, "event_id"))
         .order_by("event__starts_at")
     )
     return render(
