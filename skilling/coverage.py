@@ -15,25 +15,23 @@ Definitions (the metrics app's readiness and dashboards read these figures):
 ``department_coverage`` runs a fixed number of queries (seven) whatever the number of
 departments, people or enrolments, but it reads every enrolment of the departments asked:
 about a second for all 200 departments and 300,000 enrolments. Pages and the API therefore
-call ``cached_department_coverage``, which keeps each result in the cache (Redis) under a key
-made of the departments' *generations*. Every change of a person's enrolments or roles
-bumps their department's generation (``forget``, after commit); a change of a path bumps
-the generation of all departments. Edits that bypass those functions (the admin, a
-deactivated account, a changed role requirement) show within ``CACHE_SECONDS``.
+call ``cached_department_coverage``, which keeps each result in the cache (Redis) through
+coe_portal.pagecache, under the topics of the departments it covers. Every change of a
+person's enrolments or roles bumps their department's topic (``forget``, after commit); a
+change of a path bumps the topic of all departments. Edits that bypass those functions (the
+admin, a deactivated account, a changed role requirement) show within ``pagecache.TTL``.
 
-The coverage page also keeps its rendered report (coe_portal.pagecache) under the topic
-``COVERAGE``, which ``forget`` bumps with every generation: a hit neither reads the
-generations of every department nor unpickles nor renders the figures.
+The coverage page also keeps its rendered report under the topic ``COVERAGE``, which
+``forget`` bumps with every department's: a hit neither reads the topics of every
+department nor unpickles nor renders the figures.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch
 
 from coe_portal import pagecache
@@ -218,25 +216,19 @@ def department_coverage(
     return reports, total
 
 
-CACHE_SECONDS = 600
-# The topic of pages rendered from coverage figures, bumped whenever any generation is.
+# The topic of pages rendered from coverage figures, bumped whenever any department's is.
 COVERAGE = "coverage"
-_GENERATION = "skilling:coverage:generation:{}"
-_EVERY_DEPARTMENT = "all"
+
+
+def department_topic(department_id: int | None) -> str:
+    """The topic of one department's coverage figures; None: of every department's."""
+    return f"coverage:{'all' if department_id is None else department_id}"
 
 
 def forget(department_id: int | None = None) -> None:
     """Drop cached coverage of one department (and every total that includes it), or of
     all departments when ``department_id`` is None. Call it after the change commits."""
-    key = _GENERATION.format(department_id if department_id is not None else _EVERY_DEPARTMENT)
-    try:
-        cache.incr(key)
-    except ValueError:
-        # No generation yet (or no Redis): start one; a fresh number differs from none.
-        cache.set(key, 1, None)
-    # After the generation: a page rendered in between from the old figures is then kept
-    # under the topic's old counter, which nobody reads again.
-    pagecache.changed(COVERAGE)
+    pagecache.changed(department_topic(department_id), COVERAGE)
 
 
 def forget_person(user) -> None:
@@ -250,12 +242,6 @@ def cached_department_coverage(
 ) -> tuple[list[DepartmentCoverage], DepartmentCoverage]:
     """``department_coverage`` through the cache (see the module docstring)."""
     departments = list(departments)
-    keys = [_GENERATION.format(_EVERY_DEPARTMENT)] + [_GENERATION.format(d.pk) for d in departments]
-    generations = cache.get_many(keys)
-    scope = ",".join(f"{key}={generations.get(key, 0)}" for key in keys)
-    key = "skilling:coverage:" + hashlib.sha256(scope.encode()).hexdigest()
-    result = cache.get(key)
-    if result is None:
-        result = department_coverage(departments)
-        cache.set(key, result, CACHE_SECONDS)
-    return result
+    topics = [department_topic(None), *(department_topic(d.pk) for d in departments)]
+    key = pagecache.key("coverage-figures", *(d.pk for d in departments), topics=topics)
+    return pagecache.get_or_set(key, lambda: department_coverage(departments))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from coe_portal.roles import Role
 from skilling import coverage, enrolments
@@ -36,16 +38,25 @@ def test_a_completion_shows_on_the_cached_coverage_at_once(
 
 def test_other_departments_keep_their_cached_coverage(department, other_department, outsider):
     coverage.cached_department_coverage([other_department])
-    key_count_before = coverage.cache.get(coverage._GENERATION.format(other_department.pk))
+    coverage.cached_department_coverage([department])
     coverage.forget(department.pk)
-    assert coverage.cache.get(coverage._GENERATION.format(other_department.pk)) == key_count_before
+
+    with CaptureQueriesContext(connection) as kept:
+        coverage.cached_department_coverage([other_department])
+    with CaptureQueriesContext(connection) as worked_out:
+        coverage.cached_department_coverage([department])
+    assert not kept.captured_queries
+    assert worked_out.captured_queries
+
+    coverage.forget()  # a path changed: every department's figures
+    with CaptureQueriesContext(connection) as again:
+        coverage.cached_department_coverage([other_department])
+    assert again.captured_queries
 
 
 def test_dashboard_works_out_the_per_department_parts_only_when_not_cached(
     client, leader, department
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from metrics import snapshots
