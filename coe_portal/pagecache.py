@@ -102,11 +102,11 @@ def keys(name: str, *vary, parts: dict[str, Iterable[str]]) -> dict[str, PartKey
     return part_keys
 
 
-def get_or_set(part_key: str, build):
-    """The value under ``part_key``, or ``build()`` kept there for ``TTL``."""
+def get_or_set(part_key: str, build, ttl: int = TTL):
+    """The value under ``part_key``, or ``build()`` kept there for ``ttl`` seconds."""
     # A PartKey comes with what the cache held moments ago (``keys``): no second look.
     value = part_key.held if isinstance(part_key, PartKey) else cache.get(part_key)
     if value is None:
         value = build()
-        cache.set(part_key, value, TTL)
+        cache.set(part_key, value, ttl)
     return value
