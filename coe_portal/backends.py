@@ -1,5 +1,5 @@
 """How the person behind a session is loaded on every request: with their role names in the
-same query (``UserQuerySet.with_role_names``), which saves every page but the floor a
+same query (``User.objects.with_role_names``), which saves every page but the floor a
 query, since nearly every page asks what roles the person holds."""
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ coe_portal.pagecache, under the topics of the departments it covers, and each de
 figures apart, so that a result is worked out again only for the departments that changed
 (the total is their sum). Every change of a person's enrolments or roles bumps their
 department's topic (``forget``, after commit); a change of a path bumps the topic of all
-departments. Edits that bypass those functions (the
-admin, a deactivated account, a changed role requirement) show within ``DEPARTMENT_TTL``.
+departments. Edits that bypass those functions (the admin, a deactivated account, a changed
+role requirement) show within ``DEPARTMENT_TTL``.
 
 The coverage page also keeps its rendered report under the topic ``COVERAGE``, which
 ``forget`` bumps with every department's: a hit neither reads the topics of every

@@ -4,8 +4,8 @@ PostgreSQL: candidates come from two GIN indexes (migration 0003): first the pro
 hold every telling word of the title (full text), and when those are too few, those with a
 similar title (trigram, ``title % query``) or any of the telling words of title and problem.
 Each candidate set is capped in SQL before it is ranked, so the cost stays flat at 100,000
-proposals. SQLite (the zero-setup demo): a few ``LIKE`` probes on the
-longest words, capped the same way; good enough for a few thousand rows.
+proposals. SQLite (the zero-setup demo): a few ``LIKE`` probes on the longest words, capped
+the same way; good enough for a few thousand rows.
 """
 
 from __future__ import annotations

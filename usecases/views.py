@@ -254,11 +254,12 @@ def usecase_similar(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- the proposal page
 
 
-def _engagement_context(user, use_case: UseCase) -> dict:
+def _engagement_context(user, use_case: UseCase, engagement: dict | None = None) -> dict:
+    """What the support card shows: ``engagement`` (``_engagement``'s answer, read now when
+    not given) and whether the person may endorse."""
     return {
         "use_case": use_case,
-        "endorsed": Endorsement.objects.filter(use_case=use_case, user=user).exists(),
-        "following": Follow.objects.filter(use_case=use_case, user=user).exists(),
+        **(engagement or _engagement(user, use_case.pk)),
         "may_endorse": use_case.owner_id != user.pk,
     }
 
@@ -331,10 +332,8 @@ def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     roles_had = set(use_case.team_roles or [])
     context = {
-        "use_case": use_case,
+        **_engagement_context(user, use_case, engagement),
         "proposal": proposal,
-        **engagement,
-        "may_endorse": use_case.owner_id != user.pk,
         # Lazy: only a shared part being rebuilt reads them.
         "events": SimpleLazyObject(
             lambda: list(UseCaseEvent.objects.filter(use_case=use_case).select_related("actor"))
