@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
+
+from coe_portal.limits import LongTextField
 
 
 class Department(models.Model):
@@ -93,7 +96,7 @@ class AIPlatform(models.Model):
 
     name = models.CharField(max_length=120, unique=True)
     vendor = models.CharField(max_length=120, blank=True)
-    description = models.TextField(blank=True)
+    description = LongTextField(blank=True)
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.RESTRICTED, db_index=True
     )
@@ -119,6 +122,26 @@ class AIPlatform(models.Model):
         ) <= DataSensitivity.rank(self.max_data_sensitivity)
 
 
+def choosable_platforms() -> models.QuerySet:
+    """The platforms a proposal may name: every one the CoE has not prohibited."""
+    return AIPlatform.objects.exclude(status=AIPlatform.Status.PROHIBITED)
+
+
+def validate_platform_choice(platform: AIPlatform | None) -> None:
+    """Refuse (ValidationError) a platform a proposal may not name, saying why and what to do.
+
+    The one rule for the intake form, the API and the CSV import: a prohibited platform is
+    refused the same way everywhere, and a restricted one is allowed (the CoE sets its
+    conditions in review; the form only warns).
+    """
+    if platform is not None and platform.status == AIPlatform.Status.PROHIBITED:
+        raise ValidationError(
+            f"{platform} is prohibited by the CoE and cannot be proposed: choose an approved "
+            "or restricted platform.",
+            code="prohibited_platform",
+        )
+
+
 class OperatingModel(models.TextChoices):
     CENTRALIZED = "centralized", "Centralized"
     FEDERATED = "federated", "Federated"
@@ -136,9 +159,7 @@ class PortalSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(180)],
         help_text="Working days a review may take before it counts as overdue.",
     )
-    how_it_works = models.TextField(
-        blank=True, help_text="The 'How the CoE works' page, in Markdown."
-    )
+    how_it_works = LongTextField(blank=True, help_text="The 'How the CoE works' page, in Markdown.")
     how_it_works_updated_at = models.DateTimeField(null=True, blank=True)
     how_it_works_updated_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

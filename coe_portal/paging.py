@@ -10,6 +10,11 @@ cap every figure is exact, so small lists and the SQLite demo read as before.
 
 Paging itself is not capped: beyond the cap a page fetches one row more than it shows to
 know whether a next page exists, so "Next" (and the API's ``next``) lead on to the end.
+
+A page number that is not a page of the list is never an error, on the pages and in the API
+alike (Django's ``Paginator.get_page`` rule): one that is not a whole number shows the first
+page; one below 1 or past the end, however large, shows the last. Only then is a list too
+long to count counted in full, to know where its end is.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from rest_framework.pagination import PageNumberPagination
 
 COUNT_CAP = 1_000
 ESTIMATE_SECONDS = 600
+# The largest OFFSET the databases take (a signed 64-bit integer).
+MAX_OFFSET = 2**63 - 1
 
 
 def _rounded(n: int) -> int:
@@ -80,16 +87,32 @@ class CappedCountPaginator(Paginator):
         return number
 
     def get_page(self, number):
+        """Page ``number``, or the first or last page when it is not one (module docstring)."""
         try:
-            return super().get_page(number)
-        except EmptyPage:  # past the last row of an uncounted list
+            return self.page(number)
+        except PageNotAnInteger:
             return self.page(1)
+        except EmptyPage:
+            return self.page(self.last_page_number)
+
+    @property
+    def last_page_number(self) -> int:
+        """The number of the last page, counting every row of a list past the cap."""
+        if not self.count_is_capped:
+            return self.num_pages
+        if isinstance(self.object_list, QuerySet):
+            total = self.object_list.count()
+        else:
+            total = len(self.object_list)
+        return max(1, math.ceil(total / self.per_page))
 
     def page(self, number):
         number = self.validate_number(number)
         if not self.count_is_capped:
             return super().page(number)
         bottom = (number - 1) * self.per_page
+        if bottom + self.per_page >= MAX_OFFSET:  # no list is that long; the query would fail
+            raise EmptyPage("That page contains no results")
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
@@ -156,6 +179,22 @@ class CappedPageNumberPagination(PageNumberPagination):
     to the last row either way."""
 
     django_paginator_class = CappedCountPaginator
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """DRF's paging with the pages' rule for page numbers that are not a page (the first
+        or the last page; see the module docstring) instead of a 404."""
+        self.request = request
+        page_size = self.get_page_size(request)
+        if not page_size:
+            return None
+        paginator = self.django_paginator_class(queryset, page_size)
+        number = request.query_params.get(self.page_query_param) or 1
+        if number in self.last_page_strings:
+            number = paginator.last_page_number
+        self.page = paginator.get_page(number)
+        if paginator.num_pages > 1 and self.template is not None:
+            self.display_page_controls = True  # the browsable API's page links
+        return list(self.page)
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)

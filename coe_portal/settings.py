@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "coe_portal.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the request: a NUL would fail a PostgreSQL query (request_guard).
+    "coe_portal.request_guard.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -296,6 +298,12 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # DRF's parsers, refusing NUL characters with a 400 (coe_portal.request_guard).
+    "DEFAULT_PARSER_CLASSES": [
+        "coe_portal.request_guard.JSONParser",
+        "coe_portal.request_guard.FormParser",
+        "coe_portal.request_guard.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "coe_portal.paging.CappedPageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -1,5 +1,7 @@
-"""Governance in the Django admin: policy rows editable; reviews and their trail read-only,
-since decisions change only through reviews.py."""
+"""Governance in the Django admin: policy rows editable; reviews, risk assessments and their
+trail read-only, since decisions change only through reviews.py. Nor can they be added or
+deleted here: deleting an open review, or the assessment that holds a prohibited tier, would
+let the other reviews decide without it."""
 
 from django.contrib import admin
 
@@ -13,25 +15,6 @@ from governance.models import (
     RiskAssessment,
     TierPolicy,
 )
-from usecases.counts import proposals_changed
-
-
-class ShownOnSharedPagesAdmin(admin.ModelAdmin):
-    """Rows of a proposal that the register, the queue and its page show: a change here
-    bumps their topics, as the logic functions do, so the pages' shared parts
-    (coe_portal.pagecache) show it at once."""
-
-    def save_model(self, request, obj, form, change):
-        proposals_changed(obj.use_case_id)
-        super().save_model(request, obj, form, change)
-
-    def delete_model(self, request, obj):
-        proposals_changed(obj.use_case_id)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        proposals_changed(*queryset.values_list("use_case_id", flat=True).distinct())
-        super().delete_queryset(request, queryset)
 
 
 @admin.register(Criterion)
@@ -77,6 +60,9 @@ class ReviewAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(RiskAssessment)
 class RiskAssessmentAdmin(admin.ModelAdmin):
@@ -87,16 +73,22 @@ class RiskAssessmentAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Condition)
-class ConditionAdmin(ShownOnSharedPagesAdmin):
+class ConditionAdmin(admin.ModelAdmin):
     list_display = ("text", "use_case", "owner", "due_on", "status")
     list_filter = ("status",)
     list_select_related = ("use_case", "owner")
 
 
 @admin.register(RegisterEntry)
-class RegisterEntryAdmin(ShownOnSharedPagesAdmin):
+class RegisterEntryAdmin(admin.ModelAdmin):
     list_display = ("use_case", "next_review_on", "rereview_open", "last_reviewed_on")
     list_filter = ("rereview_open",)
     list_select_related = ("use_case",)

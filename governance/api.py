@@ -12,13 +12,20 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from coe_portal.api_fields import LongTextField
 from coe_portal.models import AIPlatform, PortalSettings, User
 from coe_portal.openapi import CONFLICT
 from coe_portal.roles import HasRole, Role, is_coe_admin, is_coe_staff
 from governance import register, reviews
 from governance.choices import Outcome, RiskTier
-from governance.filters import QueueFilter, RegisterFilter
-from governance.models import Answer, Condition, Review, RiskAssessment, governed_use_cases
+from governance.filters import (
+    ConditionFilter,
+    QueueFilter,
+    RegisterFilter,
+    ReviewFilter,
+    RiskFilter,
+)
+from governance.models import Answer, Condition, Review, RiskAssessment
 from governance.reviews import ConditionInput, StaleReview
 from governance.risk import OverrideError, override_tier, platform_warnings
 from usecases.lifecycle import StaleChange, TransitionError
@@ -75,7 +82,11 @@ class AssignSerializer(serializers.Serializer):
 
 class StatusSerializer(serializers.Serializer):
     expected_status = serializers.CharField(required=False, allow_blank=True)
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = LongTextField(required=False, allow_blank=True)
+
+
+def _with_queue_columns(queryset):
+    return queryset.select_related("department", "owner", "platform", "risk_assessment", "triage")
 
 
 class QueueViewSet(viewsets.ReadOnlyModelViewSet):
@@ -87,11 +98,16 @@ class QueueViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = QueueFilter
 
     def get_queryset(self):
-        return (
-            reviews.queue_for(self.request.user)
-            .select_related("department", "owner", "platform", "risk_assessment", "triage")
-            .order_by("submitted_at", "id")
+        return _with_queue_columns(reviews.queue_for(self.request.user)).order_by(
+            "submitted_at", "id"
         )
+
+    def _answer(self, use_case_id: int) -> Response:
+        """The proposal after a triage action. Read among all the person sees, not their
+        queue: a champion's accepted proposal may have left their queue (its reviews are
+        routed to the CoE), and that is an answer, not an error."""
+        visible = UseCase.objects.visible_to(self.request.user)
+        return Response(self.get_serializer(_with_queue_columns(visible).get(pk=use_case_id)).data)
 
     def get_serializer_context(self):
         return {
@@ -115,7 +131,7 @@ class QueueViewSet(viewsets.ReadOnlyModelViewSet):
             )
         except TransitionError as exc:
             return _error(exc)
-        return Response(self.get_serializer(self.get_queryset().get(pk=use_case.pk)).data)
+        return self._answer(use_case.pk)
 
     @extend_schema(request=StatusSerializer, responses={200: QueueItemSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
@@ -131,7 +147,7 @@ class QueueViewSet(viewsets.ReadOnlyModelViewSet):
             )
         except TransitionError as exc:
             return _error(exc)
-        return Response(self.get_serializer(self.get_queryset().get(pk=use_case.pk)).data)
+        return self._answer(use_case.pk)
 
     @extend_schema(
         request=StatusSerializer,
@@ -190,19 +206,19 @@ class ReviewSerializer(serializers.ModelSerializer):
 class AnswerInputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     result = serializers.ChoiceField(choices=["", "pass", "fail", "na"], required=False)
-    note = serializers.CharField(required=False, allow_blank=True)
-    evidence = serializers.CharField(required=False, allow_blank=True)
+    note = LongTextField(required=False, allow_blank=True)
+    evidence = LongTextField(required=False, allow_blank=True)
 
 
 class ConditionInputSerializer(serializers.Serializer):
-    text = serializers.CharField()
+    text = LongTextField()
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     due_on = serializers.DateField()
 
 
 class DecisionSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
-    rationale = serializers.CharField()
+    rationale = LongTextField()
     version = serializers.IntegerField()
     answers = AnswerInputSerializer(many=True, required=False)
     conditions = ConditionInputSerializer(many=True, required=False)
@@ -213,7 +229,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
     them."""
 
     serializer_class = ReviewSerializer
-    filterset_fields = ["status", "area", "use_case", "reviewer_kind"]
+    filterset_class = ReviewFilter
 
     def get_queryset(self):
         return (
@@ -263,21 +279,19 @@ class RiskSerializer(serializers.ModelSerializer):
 
 class OverrideSerializer(serializers.Serializer):
     tier = serializers.ChoiceField(choices=RiskTier.choices)
-    reason = serializers.CharField()
+    reason = LongTextField()
 
 
 class RiskViewSet(viewsets.ReadOnlyModelViewSet):
     """Risk assessments of visible proposals; CoE staff override the tier with a reason."""
 
     serializer_class = RiskSerializer
-    filterset_fields = ["tier", "use_case"]
+    filterset_class = RiskFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return RiskAssessment.objects.none()
-        return RiskAssessment.objects.filter(
-            use_case__in=governed_use_cases(self.request.user)
-        ).order_by("id")
+        return RiskAssessment.objects.visible_to(self.request.user).order_by("id")
 
     @extend_schema(request=OverrideSerializer, responses={200: RiskSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
@@ -308,13 +322,13 @@ class ConditionSerializer(serializers.ModelSerializer):
 
 class ConditionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ConditionSerializer
-    filterset_fields = ["status", "use_case"]
+    filterset_class = ConditionFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return Condition.objects.none()
         return (
-            Condition.objects.filter(use_case__in=governed_use_cases(self.request.user))
+            Condition.objects.visible_to(self.request.user)
             .select_related("use_case")
             .order_by("due_on", "id")
         )

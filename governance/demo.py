@@ -1,10 +1,12 @@
 """Demo data for governance, for whatever proposals the intake demo created.
 
-For each proposal past submission it adds what its status implies: a risk assessment,
-triage assignments, reviews with answers (open, decided, requested changes), decisions,
-conditions (open and met) and register entries with re-review dates, some overdue. The
-policy pack and tier policy come from migrations. Safe to run twice: a proposal that
-already has a risk assessment is left alone.
+The intake's curated proposals whose path goes through a decision wait in review: they are
+decided here the way a reviewer would, through their reviews (``governance.reviews``), and
+then taken on to pilot, production or retirement. For every other proposal past submission
+it adds what its status implies: a risk assessment, triage assignments, reviews with answers
+(open, decided, requested changes), decisions, conditions (open and met) and register
+entries with re-review dates, some overdue. The policy pack and tier policy come from
+migrations. Safe to run twice: a proposal that already has a risk assessment is left alone.
 """
 
 from __future__ import annotations
@@ -26,10 +28,18 @@ from governance.models import (
     RiskAssessment,
     Triage,
 )
-from governance.reviews import add_working_days, next_review_date
-from governance.risk import nist_flags, suggest_tier
+from governance.reviews import (
+    ConditionInput,
+    add_working_days,
+    decide_review,
+    next_review_date,
+    open_reviews,
+)
+from governance.risk import assess, nist_flags, suggest_tier
 from governance.routing import department_has_champion, required_areas_for, route
+from usecases import demo as intake_demo
 from usecases.choices import LIVE_STATUSES, Status
+from usecases.lifecycle import change_status
 from usecases.models import UseCase
 
 REVIEWED = {
@@ -58,6 +68,7 @@ def seed(stdout) -> None:
         pk=1,
         defaults={"setup_completed_at": timezone.now(), "setup_completed_by": people.get("admin")},
     )
+    decided = _decide_curated(reviewer, people.get("champion"))
     operating_model = PortalSettings.load().operating_model
     today = timezone.localdate()
     criteria = list(Criterion.objects.filter(active=True))
@@ -72,7 +83,50 @@ def seed(stdout) -> None:
         with transaction.atomic():
             _seed_one(uc, i, reviewer, people.get("champion"), operating_model, today, criteria)
         done += 1
-    stdout.write(f"  governance for {done} proposals")
+    stdout.write(f"  governance for {done} proposals, {decided} decided on their reviews")
+
+
+def _decide_curated(reviewer, champion) -> int:
+    """Decide the intake's curated proposals waiting in review for a decision, through their
+    reviews, then make the steps after it. Returns how many were decided."""
+    decided = 0
+    for username, target, answers, _endorsers, _commenters in intake_demo.PROPOSALS:
+        _before, after = intake_demo.split_at_decision(target)
+        use_case = UseCase.objects.filter(
+            owner__username=username, title=answers["title"], status=Status.IN_REVIEW,
+            risk_assessment__isnull=True,
+        ).first()  # fmt: skip
+        if not after or use_case is None:
+            continue
+        with transaction.atomic():
+            _decide_on_reviews(use_case, after, {"reviewer": reviewer, "champion": champion})
+        decided += 1
+    return decided
+
+
+def _decide_on_reviews(use_case, steps, people) -> None:
+    (decision, _who, note), rest = steps[0], steps[1:]
+    reviewer = people["reviewer"]
+    assessment = assess(use_case.pk, actor=reviewer)
+    opened = open_reviews(use_case, assessment.tier, actor=reviewer, kind=ReviewKind.INITIAL)
+    due = timezone.localdate() + timedelta(days=30)
+    for n, (review, outcome) in enumerate(
+        zip(opened, _outcomes_for(decision, len(opened), 0), strict=True)
+    ):
+        decide_review(
+            review.pk,
+            actor=people["champion"] if review.reviewer_kind == ReviewerKind.CHAMPION else reviewer,
+            outcome=outcome,
+            rationale=(n == 0 and note) or RATIONALE[outcome],
+            answers={a.pk: {"result": "pass"} for a in review.answers.all()},
+            conditions=[ConditionInput(CONDITION_TEXTS[0], use_case.owner, due)]
+            if outcome == Outcome.APPROVE_WITH_CONDITIONS
+            else [],
+            expected_version=review.version,
+        )
+    for step, who, step_note in rest:
+        actor = use_case.owner if who == "owner" else User.objects.get(username=who)
+        change_status(use_case.pk, step, actor=actor, note=step_note)
 
 
 def _seed_one(uc, i, reviewer, champion, operating_model, today, criteria) -> None:

@@ -9,8 +9,10 @@ from django.utils import timezone
 from coe_portal.models import AIPlatform, Department, PortalSettings
 from coe_portal.widgets import PlainSelect
 from governance.choices import RiskTier
+from governance.models import Condition, Review, RiskAssessment
 from governance.reviews import QUEUE_STATUSES, subtract_working_days
 from usecases.choices import LIVE_STATUSES, Status
+from usecases.filters import visible_use_cases
 
 
 def _search(queryset, name, value):
@@ -87,3 +89,29 @@ class RegisterFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(register_entry__next_review_on__lte=timezone.localdate())
+
+
+# The API's filters of governance rows by proposal: only a proposal the person may see can be
+# named (usecases.filters.visible_use_cases), so a hidden one answers as a missing one.
+class ReviewFilter(django_filters.FilterSet):
+    use_case = django_filters.ModelChoiceFilter(queryset=visible_use_cases)
+
+    class Meta:
+        model = Review
+        fields = ["status", "area", "use_case", "reviewer_kind"]
+
+
+class RiskFilter(django_filters.FilterSet):
+    use_case = django_filters.ModelChoiceFilter(queryset=visible_use_cases)
+
+    class Meta:
+        model = RiskAssessment
+        fields = ["tier", "use_case"]
+
+
+class ConditionFilter(django_filters.FilterSet):
+    use_case = django_filters.ModelChoiceFilter(queryset=visible_use_cases)
+
+    class Meta:
+        model = Condition
+        fields = ["status", "use_case"]

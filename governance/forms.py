@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 
+from coe_portal.limits import LongTextFormField
 from coe_portal.models import AIPlatform, OperatingModel, PortalSettings, User
 from governance.choices import AnswerResult, Outcome, ReviewArea, RiskTier
 from governance.models import Criterion
@@ -108,7 +109,7 @@ class PlatformForm(forms.ModelForm):
 
 
 class RejectForm(forms.Form):
-    note = forms.CharField(
+    note = LongTextFormField(
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Why is it out of scope?",
         help_text="The owner sees this.",
@@ -118,7 +119,7 @@ class RejectForm(forms.Form):
 
 class OverrideForm(forms.Form):
     tier = forms.ChoiceField(choices=RiskTier.choices, label="Risk tier")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason")
+    reason = LongTextFormField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason")
 
 
 class AnswerForm(forms.Form):
@@ -127,8 +128,8 @@ class AnswerForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    evidence = forms.CharField(
+    note = LongTextFormField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    evidence = LongTextFormField(
         widget=forms.Textarea(attrs={"rows": 1}),
         required=False,
         help_text="Links, one per line",
@@ -153,7 +154,7 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
         label="Decision",
     )
-    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    rationale = LongTextFormField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean(self):
@@ -164,7 +165,7 @@ class DecisionForm(forms.Form):
 
 
 class ConditionForm(forms.Form):
-    text = forms.CharField(label="Condition", required=False)
+    text = LongTextFormField(label="Condition", required=False)
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     due_on = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due"
@@ -211,7 +212,7 @@ class GoLiveForm(forms.Form):
         required=False, max_digits=14, decimal_places=2, min_value=0,
         label="Value realised per year so far",
     )  # fmt: skip
-    note = forms.CharField(
+    note = LongTextFormField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text="Retiring needs a reason.",

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from coe_portal.limits import LongTextField
 from coe_portal.roles import Role, has_role, is_coe_staff, sees_everything
 from governance.choices import (
     AnswerResult,
@@ -23,28 +24,27 @@ from governance.choices import (
     ReviewStatus,
     RiskTier,
 )
+from usecases.access import reasoning_visible_to
 from usecases.models import UseCase
 
 
-def governed_use_cases(user):
-    """The proposals whose governance detail (reviews, answers, conditions, risk reasons)
-    ``user`` may read: reviewers, admins and leadership all they can see; a champion their
-    department's; everyone else their own. The register's summary follows the wider
-    ``UseCase.objects.visible_to``."""
-    visible = UseCase.objects.visible_to(user)
-    if sees_everything(user):
-        return visible
-    mine = Q(owner=user)
-    if has_role(user, Role.CHAMPION) and user.department_id:
-        mine |= Q(department_id=user.department_id)
-    return visible.filter(mine)
+class GovernedQuerySet(models.QuerySet):
+    """Rows of a proposal's governance detail: reviews, their answers, conditions, risk
+    assessments. ``proposal`` is the path from a row to its proposal."""
 
+    proposal = "use_case"
 
-def may_read_governance(user, use_case) -> bool:
-    """The single-object form of ``governed_use_cases``."""
-    if sees_everything(user) or use_case.owner_id == user.pk:
-        return True
-    return has_role(user, Role.CHAMPION) and use_case.department_id == user.department_id
+    def visible_to(self, user):
+        """The rows of the proposals whose governance reasoning ``user`` may read: one rule
+        for all of them, ``usecases.access.reasoning_visible_to`` (the owner, the
+        department's champions, CoE staff and leadership)."""
+        if not user.is_authenticated:
+            return self.none()
+        if sees_everything(user):
+            # No subquery for those who read all of it: governance rows exist only for
+            # submitted proposals, every one of which these readers see.
+            return self.all()
+        return self.filter(**{f"{self.proposal}__in": reasoning_visible_to(user)})
 
 
 class GovernanceSettings(models.Model):
@@ -102,8 +102,8 @@ class Criterion(models.Model):
 
     area = models.CharField(max_length=20, choices=ReviewArea.choices, db_index=True)
     code = models.SlugField(max_length=20, unique=True, help_text="Short id, e.g. 'PRV-03'.")
-    text = models.TextField()
-    guidance = models.TextField(blank=True)
+    text = LongTextField()
+    guidance = LongTextField(blank=True)
     nist_ai_rmf = models.CharField(
         "NIST AI RMF", max_length=60, blank=True, help_text="Function and category, e.g. MAP 1.1"
     )
@@ -143,12 +143,14 @@ class RiskAssessment(models.Model):
     reasons = models.JSONField(default=list)
     nist_flags = models.JSONField(default=list, help_text="NIST AI 600-1 risk codes.")
     tier = models.CharField(max_length=20, choices=RiskTier.choices, db_index=True)
-    override_reason = models.TextField(blank=True)
+    override_reason = LongTextField(blank=True)
     overridden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     overridden_at = models.DateTimeField(null=True, blank=True)
     assessed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = GovernedQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.use_case}: {self.get_tier_display()}"
@@ -177,15 +179,7 @@ class Triage(models.Model):
         return f"Triage of {self.use_case}"
 
 
-class ReviewQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ReviewQuerySet:
-        """Reviews of the proposals whose governance the user may read."""
-        if not user.is_authenticated:
-            return self.none()
-        if sees_everything(user):
-            return self.all()
-        return self.filter(use_case__in=governed_use_cases(user))
-
+class ReviewQuerySet(GovernedQuerySet):
     def actionable_by(self, user) -> ReviewQuerySet:
         """Reviews the user may answer: CoE staff any; champions those routed to their
         department's champions."""
@@ -216,7 +210,7 @@ class Review(models.Model):
         max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.OPEN, db_index=True
     )
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
-    rationale = models.TextField(blank=True)
+    rationale = LongTextField(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -254,6 +248,10 @@ class Review(models.Model):
         return self.status == ReviewStatus.OPEN
 
 
+class AnswerQuerySet(GovernedQuerySet):
+    proposal = "review__use_case"
+
+
 class Answer(models.Model):
     """A reviewer's answer to one criterion, with the criterion's wording as it was when the
     review opened."""
@@ -267,10 +265,12 @@ class Answer(models.Model):
     clauses = models.CharField(max_length=250, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     result = models.CharField(max_length=10, choices=AnswerResult.choices, blank=True)
-    note = models.TextField(blank=True)
-    evidence = models.TextField(blank=True, help_text="Links to evidence, one per line.")
+    note = LongTextField(blank=True)
+    evidence = LongTextField(blank=True, help_text="Links to evidence, one per line.")
     # Served only through governance:evidence, which checks who may read the review.
     evidence_file = models.FileField(upload_to="governance/evidence/%Y/%m/", blank=True)
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -290,7 +290,7 @@ class Answer(models.Model):
         ]
 
 
-class ConditionQuerySet(models.QuerySet):
+class ConditionQuerySet(GovernedQuerySet):
     def open(self) -> ConditionQuerySet:
         return self.filter(status=ConditionStatus.OPEN)
 
@@ -302,7 +302,7 @@ class Condition(models.Model):
     review = models.ForeignKey(
         Review, null=True, blank=True, on_delete=models.SET_NULL, related_name="conditions"
     )
-    text = models.TextField()
+    text = LongTextField()
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField()
     status = models.CharField(

@@ -11,17 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from coe_portal import pagecache
 from coe_portal.models import AIPlatform, Department, PortalSettings
 from coe_portal.roles import is_coe_admin
 from governance.choices import DEFAULT_TIER_POLICY, RiskTier
 from governance.models import GovernanceSettings, TierPolicy
 from usecases.models import UseCase
-
-# Bumped when what the governance pages show besides the proposals changes: the operating
-# model and SLA (overdue flags), the departments and the platform catalog (names, warnings).
-# See coe_portal.pagecache.
-SETTINGS = "governance-settings"
 
 
 def needs_setup() -> bool:
@@ -73,7 +67,6 @@ def save_settings(*, actor, operating_model: str, review_sla_days: int) -> Porta
     """Switch the operating model and SLA. Reviews already open keep their routing."""
     _require_admin(actor)
     with transaction.atomic():
-        pagecache.changed(SETTINGS)
         row = PortalSettings.objects.select_for_update().get_or_create(pk=1)[0]
         row.operating_model = operating_model
         row.review_sla_days = review_sla_days
@@ -121,5 +114,4 @@ def save_platform(form, *, actor) -> AIPlatform:
     """Create or change a catalog platform (status, data clearance)."""
     _require_admin(actor)
     with transaction.atomic():
-        pagecache.changed(SETTINGS)
         return form.save()

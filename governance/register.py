@@ -17,7 +17,6 @@ from coe_portal.subqueries import count_of
 from governance.choices import ConditionStatus, ReviewKind, ReviewStatus, RiskTier
 from governance.models import Condition, RegisterEntry, Review, RiskAssessment
 from usecases.choices import LIVE_STATUSES
-from usecases.counts import proposals_changed
 from usecases.models import UseCase, UseCaseEvent
 
 SORTS = {
@@ -99,7 +98,6 @@ def open_due_rereviews(today=None) -> list[int]:
     opened = []
     for entry_id, use_case_id in due:
         with transaction.atomic():
-            proposals_changed(use_case_id)
             claimed = RegisterEntry.objects.filter(pk=entry_id, rereview_open=False).update(
                 rereview_open=True
             )
@@ -160,7 +158,6 @@ def record_go_live(
     if target not in AFTER_APPROVAL:
         raise TransitionError("Choose pilot, production or retirement.")
     with transaction.atomic():
-        proposals_changed(use_case_id)
         data = {"on": on_date.isoformat() if on_date else None}
         if realised_annual_value is not None:
             data["realised_annual_value"] = str(realised_annual_value)

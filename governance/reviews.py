@@ -3,7 +3,9 @@
 Each change is one function with a keyword-only ``actor``; it runs in one transaction,
 locks the rows it changes, writes its UseCaseEvent in the same transaction and sends mail
 only after commit. Status changes go through ``usecases.lifecycle.change_status``, after
-governance's own narrower rules (routing, prohibited tier) have been checked here.
+governance's own narrower rules (routing, prohibited tier) have been checked here; the
+decision on a proposal in review goes through ``usecases.lifecycle.record_decision``, which
+only ``_conclude_round`` calls, once every review of the round is decided.
 
 The outcome rule, applied when every review of the current round has decided:
 any reject → rejected; else any changes requested → changes requested; else any approval
@@ -44,13 +46,13 @@ from governance.models import (
     Triage,
 )
 from governance.risk import assess
-from governance.routing import route_use_case
+from governance.routing import department_has_champion, route_use_case
 from usecases.choices import Status
-from usecases.counts import proposals_changed
-from usecases.lifecycle import TransitionError, change_status
+from usecases.lifecycle import TransitionError, change_status, record_decision
 from usecases.models import UseCase, UseCaseEvent
 
 QUEUE_STATUSES = (Status.SUBMITTED, Status.TRIAGE, Status.IN_REVIEW)
+APPROVALS = (Outcome.APPROVE, Outcome.APPROVE_WITH_CONDITIONS)
 # Who may open the review queue (champions see their own department's part of it).
 QUEUE_ROLES = (Role.COE_REVIEWER, Role.COE_ADMIN, Role.CHAMPION)
 
@@ -75,13 +77,15 @@ def may_triage(user, use_case) -> bool:
 
 
 def may_answer(user, review: Review) -> bool:
-    """CoE staff answer any review; a champion only reviews routed to their department's
-    champions (federated model, low risk)."""
-    if is_coe_staff(user):
-        return True
-    return review.reviewer_kind == ReviewerKind.CHAMPION and is_champion_of(
-        user, review.use_case.department_id
-    )
+    """Only the kind of reviewer a review was routed to answers and decides it: CoE staff
+    the CoE's reviews; the department's champions theirs (federated model, low risk), or
+    CoE staff once the department has no champion left (routing's own fallback)."""
+    if review.reviewer_kind == ReviewerKind.CHAMPION:
+        department_id = review.use_case.department_id
+        if is_champion_of(user, department_id):
+            return True
+        return is_coe_staff(user) and not department_has_champion(department_id)
+    return is_coe_staff(user)
 
 
 def queue_for(user):
@@ -113,18 +117,6 @@ def queue_for(user):
             Q(status__in=(Status.SUBMITTED, Status.TRIAGE)) | Q(pk__in=routed_to_champions)
         )
     return visible.none()
-
-
-def queue_audience(user) -> str:
-    """A name for everyone whose queue (``queue_for``) holds the same proposals, for parts
-    of the queue shared through ``coe_portal.pagecache``: all CoE staff share one, each
-    department's champions another. (A queue never holds drafts, the only proposals one
-    person sees and another of the same role does not.)"""
-    if is_coe_staff(user):
-        return "coe"
-    if has_role(user, Role.CHAMPION) and user.department_id:
-        return f"champions-{user.department_id}"
-    return "nobody"
 
 
 def open_review_figures() -> dict:
@@ -175,7 +167,6 @@ def assign(use_case_id: int, assignee, *, actor) -> Triage:
     """Give a proposal in the queue to ``assignee`` (the actor, or a colleague who may
     triage it). Picking up a submitted proposal starts its triage."""
     with transaction.atomic():
-        proposals_changed(use_case_id)
         use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
         if not may_triage(actor, use_case):
             raise ReviewError("You do not triage this proposal.")
@@ -210,7 +201,6 @@ def accept_for_review(use_case_id: int, *, actor, expected_status: str | None = 
     (or reopen those that requested changes, when the owner has resubmitted) and move it
     to 'in review'."""
     with transaction.atomic():
-        proposals_changed(use_case_id)
         use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
         if not may_triage(actor, use_case):
             raise ReviewError("You do not triage this proposal.")
@@ -237,7 +227,6 @@ def reject_out_of_scope(
 ) -> UseCase:
     """Reject a new proposal as out of the CoE's scope; the note says why."""
     with transaction.atomic():
-        proposals_changed(use_case_id)
         use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
         if not may_triage(actor, use_case):
             raise ReviewError("You do not triage this proposal.")
@@ -328,7 +317,6 @@ def assign_review(review_id: int, assignee, *, actor) -> Review:
     """Give one review to a person who may answer it."""
     with transaction.atomic():
         review = Review.objects.select_for_update().select_related("use_case").get(pk=review_id)
-        proposals_changed(review.use_case_id)
         if not may_answer(actor, review):
             raise ReviewError("This review is not routed to you.")
         if not may_answer(assignee, review):
@@ -369,7 +357,6 @@ def save_answers(review_id: int, answers: dict[int, dict], *, actor, expected_ve
     """Save answers without deciding (a reviewer's work in progress)."""
     with transaction.atomic():
         review = _lock_open_review(review_id, actor=actor, expected_version=expected_version)
-        proposals_changed(review.use_case_id)
         _write_answers(review, answers)
         review.version += 1
         review.save(update_fields=["version"])
@@ -408,19 +395,16 @@ def decide_review(
         use_case = UseCase.objects.select_for_update().get(
             pk=Review.objects.values("use_case_id").get(pk=review_id)["use_case_id"]
         )
-        proposals_changed(use_case.pk)
         review = _lock_open_review(review_id, actor=actor, expected_version=expected_version)
+        if review.kind == ReviewKind.INITIAL and use_case.status != Status.IN_REVIEW:
+            raise StaleReview(
+                f"This proposal is now '{use_case.get_status_display()}', no longer in review: "
+                "its reviews cannot be decided. Nothing was changed."
+            )
         if answers:
             _write_answers(review, answers)
-        tier = (
-            RiskAssessment.objects.filter(use_case=use_case).values_list("tier", flat=True).first()
-        )
-        if tier == RiskTier.PROHIBITED and outcome in (
-            Outcome.APPROVE,
-            Outcome.APPROVE_WITH_CONDITIONS,
-        ):
-            raise ReviewError("A proposal in the prohibited risk tier cannot be approved.")
-        if outcome in (Outcome.APPROVE, Outcome.APPROVE_WITH_CONDITIONS):
+        if outcome in APPROVALS:
+            _refuse_if_prohibited(use_case)
             unanswered = review.answers.filter(result="").count()
             if unanswered:
                 raise ReviewError(f"Answer every criterion before approving ({unanswered} left).")
@@ -441,6 +425,7 @@ def decide_review(
             actor=actor,
             kind=UseCaseEvent.Kind.REVIEW,
             note=f"{review.get_area_display()}: {Outcome(outcome).label}. {rationale}",
+            note_audience=UseCaseEvent.NoteAudience.GOVERNANCE,
             data={"review": review.pk, "outcome": outcome, "conditions": len(conditions)},
         )
         _conclude_round(use_case, review, actor=actor)
@@ -458,7 +443,19 @@ def outcome_of(outcomes: list[str]) -> Status:
     return Status.APPROVED
 
 
+def _refuse_if_prohibited(use_case) -> None:
+    tier = RiskAssessment.objects.filter(use_case=use_case).values_list("tier", flat=True).first()
+    if tier == RiskTier.PROHIBITED:
+        raise ReviewError(
+            "A proposal in the prohibited risk tier cannot be approved: reject it, or request "
+            "changes if a different design could lower its tier."
+        )
+
+
 def _conclude_round(use_case, review: Review, *, actor) -> None:
+    """When ``review`` was the last open one of its round, decide the proposal from the
+    round's outcomes (the proposal row is locked by the caller). The one caller of
+    ``record_decision``."""
     round_reviews = list(Review.objects.filter(use_case=use_case, round=review.round))
     if any(r.status == ReviewStatus.OPEN for r in round_reviews):
         return
@@ -466,16 +463,20 @@ def _conclude_round(use_case, review: Review, *, actor) -> None:
     if review.kind == ReviewKind.RE_REVIEW:
         _conclude_rereview(use_case, target, actor=actor)
         return
+    if target in (Status.APPROVED, Status.APPROVED_WITH_CONDITIONS):
+        # Checked again for the round as a whole: the tier may have been raised to prohibited
+        # after the other areas approved.
+        _refuse_if_prohibited(use_case)
     summary = "\n".join(
         f"{r.get_area_display()}: {r.get_outcome_display()}: {r.rationale}" for r in round_reviews
     )
-    change_status(
+    record_decision(
         use_case.pk,
         target,
         actor=actor,
         note=summary,
+        reviews=[r.pk for r in round_reviews],
         expected_status=Status.IN_REVIEW,
-        data={"reviews": [r.pk for r in round_reviews]},
     )
     if target in (Status.APPROVED, Status.APPROVED_WITH_CONDITIONS):
         RegisterEntry.objects.update_or_create(
@@ -499,6 +500,7 @@ def _conclude_rereview(use_case, target: Status, *, actor) -> None:
         actor=actor,
         kind=UseCaseEvent.Kind.REVIEW,
         note=f"Re-review concluded: {target.label}. Next re-review {entry.next_review_on}.",
+        note_audience=UseCaseEvent.NoteAudience.GOVERNANCE,
         data={"outcome": target},
     )
 
@@ -566,7 +568,6 @@ def mark_condition_met(condition_id: int, *, actor) -> Condition:
         condition = (
             Condition.objects.select_for_update().select_related("use_case").get(pk=condition_id)
         )
-        proposals_changed(condition.use_case_id)
         if not may_update_condition(actor, condition):
             raise ReviewError("You may not update this condition.")
         if condition.status == ConditionStatus.MET:
@@ -580,6 +581,7 @@ def mark_condition_met(condition_id: int, *, actor) -> Condition:
             actor=actor,
             kind=UseCaseEvent.Kind.REVIEW,
             note=f"Condition met: {condition.text}",
+            note_audience=UseCaseEvent.NoteAudience.GOVERNANCE,
             data={"condition": condition.pk},
         )
     return condition

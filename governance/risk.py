@@ -17,7 +17,6 @@ from django.utils import timezone
 from coe_portal.models import AIPlatform, DataSensitivity
 from coe_portal.roles import is_coe_staff
 from governance.choices import RiskTier
-from usecases.counts import proposals_changed
 from usecases.models import UseCase, UseCaseEvent
 
 # The twelve risks of NIST AI 600-1, by a short code stored on the assessment.
@@ -166,7 +165,6 @@ def assess(use_case_id: int, *, actor=None):
     from governance.models import RiskAssessment
 
     with transaction.atomic():
-        proposals_changed(use_case_id)
         use_case = UseCase.objects.select_related("platform").get(pk=use_case_id)
         suggestion = suggest_tier(use_case)
         flags = nist_flags(use_case)
@@ -219,7 +217,6 @@ def override_tier(use_case_id: int, tier: str, *, actor, reason: str):
         raise OverrideError("Choose a risk tier.")
     assess(use_case_id, actor=actor)
     with transaction.atomic():
-        proposals_changed(use_case_id)
         assessment = RiskAssessment.objects.select_for_update().get(use_case_id=use_case_id)
         previous = assessment.tier
         assessment.tier = tier
@@ -232,6 +229,7 @@ def override_tier(use_case_id: int, tier: str, *, actor, reason: str):
             actor=actor,
             kind=UseCaseEvent.Kind.RISK,
             note=f"Risk tier {RiskTier(previous).label} → {RiskTier(tier).label}: {reason}",
+            note_audience=UseCaseEvent.NoteAudience.GOVERNANCE,
             data={"from": previous, "to": tier, "reason": reason},
         )
     return assessment

@@ -9,12 +9,10 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coe_portal import pagecache
 from coe_portal.htmx import render_page
 from coe_portal.models import AIPlatform, OperatingModel, PortalSettings, User
 from coe_portal.paging import CappedCountPaginator
@@ -37,11 +35,10 @@ from governance.forms import (
     SetupForm,
     TierPolicyForm,
 )
-from governance.models import Answer, Condition, Criterion, Review, governed_use_cases
+from governance.models import Answer, Condition, Criterion
 from governance.reviews import ConditionInput, ReviewError
 from governance.risk import OverrideError, override_tier, platform_warnings, suggest_tier
 from usecases.choices import Status
-from usecases.counts import PROPOSALS, audience
 from usecases.lifecycle import TransitionError, available_transitions
 
 PAGE_SIZE = 25
@@ -81,36 +78,21 @@ def _triagers(department_ids):
 
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """New and in-review proposals the person is responsible for, oldest first.
-
-    The filters and the rows are shared through the cache (coe_portal.pagecache) by everyone
-    whose queue is the same, so they are worked out (lazily) only when not cached."""
+    """New and in-review proposals the person is responsible for, oldest first."""
     user = request.user
     _require_queue_role(user)
     today = timezone.localdate()
-    settings_row = SimpleLazyObject(PortalSettings.load)
-    filterset = SimpleLazyObject(
-        lambda: QueueFilter(request.GET or None, queryset=_queue_base(user), request=request)
-    )
-    page = SimpleLazyObject(
-        lambda: CappedCountPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    )
-    query = request.GET.urlencode()
-    readers = reviews.queue_audience(user)
-    if "me" in request.GET.getlist("assignee"):  # "Assigned to me" lists one person's
-        readers += f"+user-{user.pk}"
+    settings_row = PortalSettings.load()
+    filterset = QueueFilter(request.GET or None, queryset=_queue_base(user), request=request)
+    page = CappedCountPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render_page(
         request,
         "governance/queue.html",
         {
             "filter": filterset,
             "page": page,
-            "rows": SimpleLazyObject(lambda: _queue_rows(page, settings_row, today)),
+            "rows": _queue_rows(page, settings_row, today),
             "settings": settings_row,
-            "head_part": pagecache.key("queue-head", query, topics=[policy.SETTINGS]),
-            "results_part": pagecache.key(
-                "queue-results", readers, query, today, topics=[PROPOSALS, policy.SETTINGS]
-            ),
         },
         partial="results",
     )
@@ -353,9 +335,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """An answer's evidence file, for the people who may read its review."""
-    answer = get_object_or_404(
-        Answer.objects.filter(review__in=Review.objects.visible_to(request.user)), pk=pk
-    )
+    answer = get_object_or_404(Answer.objects.visible_to(request.user), pk=pk)
     if not answer.evidence_file:
         raise Http404("No evidence file.")
     return FileResponse(
@@ -386,10 +366,12 @@ def review_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def condition_met(request: HttpRequest, pk: int) -> HttpResponse:
     condition = get_object_or_404(
-        Condition.objects.select_related("use_case"),
-        pk=pk,
-        use_case__in=governed_use_cases(request.user),
+        Condition.objects.visible_to(request.user).select_related("use_case"), pk=pk
     )
+    if not reviews.may_update_condition(request.user, condition):
+        raise PermissionDenied(
+            "Only the condition's owner, the proposal's owner or CoE staff tick it off."
+        )
     try:
         reviews.mark_condition_met(condition.pk, actor=request.user)
     except ReviewError as exc:
@@ -446,37 +428,16 @@ def _sorted(rows, sort: str):
 
 @require_GET
 def register_list(request: HttpRequest) -> HttpResponse:
-    """The register. Its filters and results are shared through the cache
-    (coe_portal.pagecache) by everyone who sees the same proposals, so they are worked out
-    (lazily) only when not cached."""
-    require_role(request.user, register.REGISTER_READERS)
-    sort = request.GET.get("sort", "title")
-    filterset = SimpleLazyObject(
-        lambda: RegisterFilter(request.GET or None, queryset=register.register_for(request.user))
-    )
-    page = SimpleLazyObject(
-        lambda: CappedCountPaginator(_sorted(filterset.qs, sort), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-    )
-    query = request.GET.urlencode()
-    today = timezone.localdate()
+    """The register: every live use case the person may see, filtered, sorted and paged."""
+    filterset, rows, sort = _register_rows(request)
     return render_page(
         request,
         "governance/register.html",
         {
             "filter": filterset,
-            "page": page,
+            "page": CappedCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
             "sort": sort,
-            "today": today,
-            "filter_part": pagecache.key("register-filters", query, topics=[policy.SETTINGS]),
-            "results_part": pagecache.key(
-                "register-results",
-                audience(request),
-                query,
-                today,
-                topics=[PROPOSALS, policy.SETTINGS],
-            ),
+            "today": timezone.localdate(),
         },
         partial="results",
     )

@@ -8,6 +8,8 @@
   (it is their department's self-assessment, not anyone's personal data), but not the
   leadership dashboard nor other departments.
 - Running the assessment: the department's champions only.
+- Generating a report (now, or a period again): CoE staff. Leadership reads reports and is
+  emailed them, but is read-only (DESIGN.md, "Who uses it").
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from coe_portal.models import Department
-from coe_portal.roles import Role, has_role, is_champion_of, sees_everything
+from coe_portal.roles import Role, has_role, is_champion_of, is_coe_staff, sees_everything
 from metrics.models import ReadinessAssessment, Report
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -35,6 +37,12 @@ def can_see_department_dashboard(user, department: Department) -> bool:
 
 def can_see_readiness(user, department: Department) -> bool:
     return sees_everything(user) or (user.is_authenticated and user.department_id == department.pk)
+
+
+def may_manage_reports(user) -> bool:
+    """Who may generate a report or generate one again: the pages, the API and
+    ``reports.request_report`` all ask this."""
+    return is_coe_staff(user)
 
 
 def can_assess(user, department: Department) -> bool:

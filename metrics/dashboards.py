@@ -211,18 +211,6 @@ class Dashboard:
         return PERIODS[self.period][0]
 
 
-def viewer_class(user) -> str:
-    """A name for everyone to whom a dashboard shows the same thing: where its tiles lead
-    (``_tile_link``) and which proposals its scatter plots (``_scatter``) depend on the
-    person's roles and, for those who do not see everything, their department."""
-    if user.is_superuser:
-        return "superuser"
-    name = ",".join(sorted(user.role_names))
-    if not sees_everything(user):
-        name += f"@{user.department_id}"
-    return name
-
-
 def build(
     user,
     *,

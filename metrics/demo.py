@@ -20,7 +20,6 @@ import random
 from django.db.models import Min
 from django.utils import timezone
 
-from coe_portal import pagecache
 from coe_portal.models import Department, User
 from coe_portal.roles import Role
 from metrics import kpis, readiness, reports, snapshots
@@ -47,7 +46,6 @@ def seed(stdout) -> None:
     assessed = _assessments(departments, today)
     days = _snapshots(departments, today)
     made = _reports(today)
-    pagecache.changed(snapshots.METRICS)
     stdout.write(
         f"  {assessed} readiness assessments, {days} days of KPI snapshots, {made} reports"
     )

@@ -16,11 +16,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from coe_portal import pagecache
 from coe_portal.models import Department
 from coe_portal.roles import is_champion_of
 from metrics.models import ReadinessAssessment, quarter_of
-from metrics.snapshots import METRICS
 
 LEVELS = (1, 2, 3, 4, 5)
 
@@ -374,8 +372,6 @@ def save_assessment(
             assessment.status = ReadinessAssessment.Status.SUBMITTED
             assessment.submitted_by = actor
             assessment.submitted_at = timezone.now()
-            # The heatmap and radars show submitted assessments (drafts are the champion's).
-            pagecache.changed(METRICS)
             # The readiness tiles read snapshots: refresh today's index once this commits
             # rather than leaving it stale until the nightly run.
             transaction.on_commit(_refresh_readiness_snapshot)

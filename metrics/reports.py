@@ -23,9 +23,9 @@ from django.utils import timezone
 from coe_portal import outbox
 from coe_portal.mail import send_mail
 from coe_portal.models import Department, User
-from coe_portal.roles import Role, sees_everything
+from coe_portal.roles import Role
 from coe_portal.spreadsheets import safe_cell
-from metrics import kpis, snapshots
+from metrics import access, kpis, snapshots
 from metrics.models import Report
 from metrics.readiness import DIMENSIONS, latest_submitted, organisation_profile
 
@@ -67,8 +67,8 @@ def request_report(
     the same period replaces the earlier report rather than adding another (unless
     ``replace_ready`` is false: the schedule keeps a ready report, so a second beat sends
     leadership no second email); asking while one is being generated changes nothing."""
-    if actor is not None and not sees_everything(actor):
-        raise PermissionDenied("Reports are for leadership and CoE staff.")
+    if actor is not None and not access.may_manage_reports(actor):
+        raise PermissionDenied("Only CoE staff generate reports; leadership reads them.")
     start, end = period_containing(kind, period_start)
     with transaction.atomic():
         # Lock the period's row: of two people pressing "generate now" at once, the second

@@ -9,13 +9,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from coe_portal import pagecache
 from metrics import kpis
 from metrics.models import KpiSnapshot
-
-# The topic (coe_portal.pagecache) of what the dashboards show: bumped when snapshots are
-# taken and when a readiness assessment is submitted.
-METRICS = "metrics"
 
 
 def take_snapshots(as_of: dt.date | None = None, slugs: Iterable[str] | None = None) -> int:
@@ -49,7 +44,6 @@ def take_snapshots(as_of: dt.date | None = None, slugs: Iterable[str] | None = N
                 )
             )
     with transaction.atomic():
-        pagecache.changed(METRICS)
         KpiSnapshot.objects.bulk_create(
             rows,
             update_conflicts=True,

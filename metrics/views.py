@@ -10,18 +10,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST
 
-from coe_portal import pagecache
 from coe_portal.htmx import render_page, wants_fragment
 from coe_portal.models import Department
 from coe_portal.spreadsheets import safe_cell
 from metrics import access, dashboards, readiness, reports
 from metrics.forms import AssessmentForm, DashboardFilterForm, GenerateReportForm
 from metrics.models import ReadinessAssessment, Report
-from metrics.snapshots import METRICS
-from usecases.counts import PROPOSALS
 
 
 def _filters(request) -> tuple[DashboardFilterForm, Department | None, str]:
@@ -31,54 +27,22 @@ def _filters(request) -> tuple[DashboardFilterForm, Department | None, str]:
     return DashboardFilterForm(), None, dashboards.DEFAULT_PERIOD
 
 
-def _dashboard_parts(request, scope: str, *, own: list[str]) -> dict:
-    """The keys of a dashboard's shared parts, for everyone with the same roles looking at
-    the same ``scope`` (the organisation or a department's own view) with the same filters:
-    the figures until the next snapshot or submitted assessment (METRICS), the scatter of
-    proposal scores until a proposal changes as well. ``own``: the parts besides these two
-    that the view shares (kept as long as the figures)."""
-    return pagecache.keys(
-        "metrics-dashboard",
-        scope,
-        dashboards.viewer_class(request.user),
-        request.GET.urlencode(),
-        parts={
-            "board": [METRICS],
-            "scatter": [METRICS, PROPOSALS],
-            **{part: [METRICS] for part in own},
-        },
-    )
-
-
 def dashboard(request):
     """The leadership dashboard: the organisation, or one department via the filter."""
     if not access.can_see_organisation(request.user):
         raise PermissionDenied("The organisation dashboard is for leadership and CoE staff.")
-    # Worked out only when a shared part is not in the cache.
-    filters = SimpleLazyObject(lambda: _filters(request))
-    board = SimpleLazyObject(
-        lambda: dashboards.build(
-            request.user,
-            department=filters[1],
-            period=filters[2],
-            departments=list(Department.objects.all()),
-        )
-    )
-    parts = _dashboard_parts(request, "organisation", own=["title", "filters"])
-    # The comparison and heatmap inside the figures are the same for every role: their key is
-    # made (a round trip) only when the figures are not in the cache.
-    parts["departments"] = SimpleLazyObject(
-        lambda: pagecache.key("metrics-departments", request.GET.urlencode(), topics=[METRICS])
-    )
+    form, department, period = _filters(request)
     context = {
-        "board": board,
-        "scatter": SimpleLazyObject(
-            lambda: dashboards.scatter(request.user, department=filters[1], period=filters[2])
+        "board": dashboards.build(
+            request.user,
+            department=department,
+            period=period,
+            departments=list(Department.objects.all()),
         ),
-        "form": SimpleLazyObject(lambda: filters[0]),
-        "department": SimpleLazyObject(lambda: filters[1]),
+        "scatter": dashboards.scatter(request.user, department=department, period=period),
+        "form": form,
+        "department": department,
         "organisation_view": True,
-        "parts": parts,
     }
     return render_page(request, "metrics/dashboard.html", context, partial="body")
 
@@ -89,27 +53,21 @@ def department_dashboard(request, code: str):
         request.user, code, access.can_see_department_dashboard
     )
     period = request.GET.get("period", dashboards.DEFAULT_PERIOD)
-    board = SimpleLazyObject(
-        lambda: dashboards.build(
+    context = {
+        "board": dashboards.build(
             request.user,
             department=department,
             period=period,
             departments=[department],
             department_view=True,
-        )
-    )
-    context = {
-        "board": board,
-        "scatter": SimpleLazyObject(
-            lambda: dashboards.scatter(
-                request.user, department=department, period=period, department_view=True
-            )
         ),
-        "radar": SimpleLazyObject(lambda: _radar(department)),
+        "scatter": dashboards.scatter(
+            request.user, department=department, period=period, department_view=True
+        ),
+        "radar": _radar(department),
         "department": department,
         "organisation_view": False,
         "period": period,
-        "parts": _dashboard_parts(request, f"department-{department.pk}", own=[]),
     }
     return render_page(request, "metrics/dashboard.html", context, partial="body")
 
@@ -313,19 +271,29 @@ def assessment_detail(request, pk: int):
 def report_list(request):
     if not access.can_see_organisation(request.user):
         raise PermissionDenied("Reports are for leadership and CoE staff.")
+    may_manage = access.may_manage_reports(request.user)
+    if request.method == "POST" and not may_manage:
+        raise PermissionDenied("Only CoE staff generate reports; leadership reads them.")
     form = GenerateReportForm(request.POST or None, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         kind, start = form.kind_and_start()
         report = reports.request_report(kind, start, actor=request.user)
         messages.success(request, f"Generating the {report}. This page updates when it is ready.")
         return redirect(report)
-    context = {"reports": Report.objects.select_related("requested_by"), "form": form}
+    context = {
+        "reports": Report.objects.select_related("requested_by"),
+        "form": form if may_manage else None,
+    }
     return render(request, "metrics/report_list.html", context)
 
 
 def report_detail(request, pk: int):
     report = access.get_report_for_user(request.user, pk)
-    return render(request, "metrics/report_detail.html", _report_context(report))
+    context = {
+        **_report_context(report),
+        "may_manage_reports": access.may_manage_reports(request.user),
+    }
+    return render(request, "metrics/report_detail.html", context)
 
 
 def report_status(request, pk: int):
@@ -340,6 +308,8 @@ def report_status(request, pk: int):
 @require_POST
 def report_regenerate(request, pk: int):
     report = access.get_report_for_user(request.user, pk)
+    if not access.may_manage_reports(request.user):
+        raise PermissionDenied("Only CoE staff generate reports again; leadership reads them.")
     reports.request_report(report.kind, report.period_start, actor=request.user)
     messages.success(request, "Generating again; the new version replaces this one.")
     return redirect(report)

@@ -37,16 +37,6 @@ def coverage_departments(user):
     return Department.objects.none()
 
 
-def coverage_audience(user) -> str:
-    """A name for everyone who may see the same departments' coverage as the person
-    (``coverage_departments``), for the parts of pages they share."""
-    if sees_everything(user):
-        return "all"
-    if has_role(user, Role.CHAMPION) and user.department_id:
-        return f"department-{user.department_id}"
-    return "none"
-
-
 def get_resource_for_user(user, pk: int, *, write: bool = False) -> LearningResource:
     """404 when the person may not see the resource, 403 when they may see but not edit it."""
     try:

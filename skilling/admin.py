@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from skilling import catalog, events
+from skilling import events
 from skilling.forms import EventForm
 from skilling.models import (
     AdoptionRole,
@@ -62,7 +62,6 @@ class LearningResourceAdmin(admin.ModelAdmin):
     @admin.action(description="Retire the selected resources")
     def retire(self, request, queryset):
         updated = queryset.update(status="retired")
-        catalog.changed()
         self.message_user(request, f"{updated} resource(s) retired.")
 
 

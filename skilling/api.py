@@ -20,10 +20,10 @@ from rest_framework.response import Response
 
 from coe_portal.api_fields import SlugRelatedField
 from coe_portal.openapi import ErrorDetailSerializer
-from skilling import access, catalog, coverage, enrolments, events, recommendations
+from skilling import access, coverage, enrolments, events, recommendations
 from skilling.choices import Level, RegistrationStatus
 from skilling.errors import SkillingError
-from skilling.filters import ManageResourceFilter
+from skilling.filters import EnrolmentFilter, ManageResourceFilter
 from skilling.models import (
     AdoptionRole,
     Enrolment,
@@ -49,26 +49,6 @@ class CatalogPermission(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or access.can_manage_catalog(request.user)
 
 
-class ChangesCatalog:
-    """For the catalog's viewsets: every write changes what the catalog page shows, so it
-    bumps the catalog's shared parts (skilling/catalog.py) in the same transaction."""
-
-    def perform_create(self, serializer):
-        with transaction.atomic():
-            super().perform_create(serializer)
-            catalog.changed()
-
-    def perform_update(self, serializer):
-        with transaction.atomic():
-            super().perform_update(serializer)
-            catalog.changed()
-
-    def perform_destroy(self, instance):
-        with transaction.atomic():
-            super().perform_destroy(instance)
-            catalog.changed()
-
-
 def _rule_broken(exc: SkillingError):
     return ValidationError({"detail": str(exc)})
 
@@ -82,7 +62,7 @@ class SkillSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "slug", "category", "description"]
 
 
-class SkillViewSet(ChangesCatalog, viewsets.ModelViewSet):
+class SkillViewSet(viewsets.ModelViewSet):
     serializer_class = SkillSerializer
     permission_classes = [CatalogPermission]
     lookup_field = "slug"
@@ -141,7 +121,7 @@ class AdoptionRoleSerializer(serializers.ModelSerializer):
         )
 
 
-class AdoptionRoleViewSet(ChangesCatalog, viewsets.ModelViewSet):
+class AdoptionRoleViewSet(viewsets.ModelViewSet):
     serializer_class = AdoptionRoleSerializer
     permission_classes = [CatalogPermission]
     lookup_field = "slug"
@@ -173,7 +153,6 @@ class LearningResourceSerializer(serializers.ModelSerializer):
 
 
 class LearningResourceViewSet(
-    ChangesCatalog,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -238,7 +217,6 @@ class LearningPathSerializer(serializers.ModelSerializer):
 
 
 class LearningPathViewSet(
-    ChangesCatalog,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -300,7 +278,7 @@ class EnrolmentViewSet(
     DELETE leaves a resource you have not completed."""
 
     serializer_class = EnrolmentSerializer
-    filterset_fields = ["status", "resource"]
+    filterset_class = EnrolmentFilter
 
     def get_queryset(self):
         return Enrolment.objects.visible_to(self.request.user).select_related("resource", "user")
@@ -635,7 +613,7 @@ class CoverageViewSet(viewsets.ViewSet):
     @extend_schema(responses=DepartmentCoverageSerializer(many=True))
     def list(self, request):
         allowed = self._allowed(request)
-        reports, total = coverage.cached_department_coverage(allowed)
+        reports, total = coverage.department_coverage(allowed)
         return Response(DepartmentCoverageSerializer([*reports, total], many=True).data)
 
     @extend_schema(responses=DepartmentCoverageSerializer)
@@ -644,5 +622,5 @@ class CoverageViewSet(viewsets.ViewSet):
         chosen = next((d for d in allowed if d.code == department), None)
         if chosen is None:
             raise PermissionDenied("You may not see that department's coverage.")
-        reports, _ = coverage.cached_department_coverage([chosen])
+        reports, _ = coverage.department_coverage([chosen])
         return Response(DepartmentCoverageSerializer(reports[0]).data)

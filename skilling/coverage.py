@@ -14,29 +14,19 @@ Definitions (the metrics app's readiness and dashboards read these figures):
 
 ``department_coverage`` runs a fixed number of queries (seven) whatever the number of
 departments, people or enrolments, but it reads every enrolment of the departments asked:
-about a second for all 200 departments and 300,000 enrolments. Pages and the API therefore
-call ``cached_department_coverage``, which keeps each result in the cache (Redis) through
-coe_portal.pagecache, under the topics of the departments it covers, and each department's
-figures apart, so that a result is worked out again only for the departments that changed
-(the total is their sum). Every change of a person's enrolments or roles bumps their
-department's topic (``forget``, after commit); a change of a path bumps the topic of all
-departments. Edits that bypass those functions (the admin, a deactivated account, a changed
-role requirement) show within ``DEPARTMENT_TTL``.
-
-The coverage page also keeps its rendered report under the topic ``COVERAGE``, which
-``forget`` bumps with every department's: a hit neither reads the topics of every
-department nor unpickles nor renders the figures.
+about a second for all 200 departments and 300,000 enrolments. It is worked out live on
+every request: no cache decides what a reader sees (issue 15), and the cached figures went
+stale whenever an edit bypassed the functions that bumped them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Prefetch
 
-from coe_portal import pagecache
 from coe_portal.models import Department
 from skilling.choices import EnrolmentStatus
 from skilling.models import AdoptionRole, Enrolment, PathStep, RoleSkill, Skill
@@ -216,107 +206,3 @@ def department_coverage(
     reports = [build(d, by_department.get(d.pk, [])) for d in departments]
     total = build(None, [member for d in departments for member in by_department.get(d.pk, [])])
     return reports, total
-
-
-# The topic of pages rendered from coverage figures, bumped whenever any department's is.
-COVERAGE = "coverage"
-# Each department's figures are kept longer than pages: their topics say when they change,
-# and only edits that bypass the logic functions wait for the entry to expire.
-DEPARTMENT_TTL = 600
-
-
-def department_topic(department_id: int | None) -> str:
-    """The topic of one department's coverage figures; None: of every department's."""
-    return f"coverage:{'all' if department_id is None else department_id}"
-
-
-def forget(department_id: int | None = None) -> None:
-    """Drop cached coverage of one department (and every total that includes it), or of
-    all departments when ``department_id`` is None. Call it after the change commits."""
-    pagecache.changed(department_topic(department_id), COVERAGE)
-
-
-def forget_person(user) -> None:
-    """After-commit hook for a change of ``user``'s enrolments or roles."""
-    if user.department_id:
-        forget(user.department_id)
-
-
-def cached_department_coverage(
-    departments: list[Department],
-) -> tuple[list[DepartmentCoverage], DepartmentCoverage]:
-    """``department_coverage`` through the cache (see the module docstring): the whole
-    result, and beside it each department's, so that after one department changes only its
-    figures are worked out again (about 20 ms, against a second for all 200)."""
-    departments = list(departments)
-    topics = [department_topic(None), *(department_topic(d.pk) for d in departments)]
-    key = pagecache.key("coverage-figures", *(d.pk for d in departments), topics=topics)
-    return pagecache.get_or_set(key, lambda: _from_each_department(departments))
-
-
-def _from_each_department(departments: list[Department]):
-    if not departments:
-        return department_coverage([])  # every role, with nobody learning it
-    every = department_topic(None)
-    keys = pagecache.keys(
-        "coverage-department", parts={d.pk: [every, department_topic(d.pk)] for d in departments}
-    )
-    missing = [d for d in departments if keys[d.pk].held is None]
-    worked_out, total = department_coverage(missing) if missing else ([], None)
-    for department, report in zip(missing, worked_out, strict=True):
-        pagecache.get_or_set(keys[department.pk], lambda r=report: _compact(r), DEPARTMENT_TTL)
-    if len(missing) == len(departments):
-        return worked_out, total
-    fresh = {d.pk: report for d, report in zip(missing, worked_out, strict=True)}
-    roles, skills = AdoptionRole.objects.in_bulk(), Skill.objects.in_bulk()
-    reports = [fresh.get(d.pk) or _expand(keys[d.pk].held, d, roles, skills) for d in departments]
-    return reports, total_of(reports)
-
-
-# A department's figures are cached with ids in place of the department, role and skill rows:
-# with the rows, 200 departments' entries held 200 copies of the same roles and skills, ten
-# times the size, and the whole result pickled them all again.
-def _compact(report: DepartmentCoverage) -> DepartmentCoverage:
-    return replace(
-        report,
-        department=report.department.pk,
-        roles=[replace(row, role=row.role.pk) for row in report.roles],
-        skills=[replace(row, skill=row.skill.pk) for row in report.skills],
-    )
-
-
-def _expand(compact: DepartmentCoverage, department, roles: dict, skills: dict):
-    return replace(
-        compact,
-        department=department,
-        roles=[replace(row, role=roles[row.role]) for row in compact.roles],
-        skills=[replace(row, skill=skills[row.skill]) for row in compact.skills],
-    )
-
-
-def total_of(reports: list[DepartmentCoverage]) -> DepartmentCoverage:
-    """The total over several departments' coverage: each figure is a count, or a sum,
-    over the people of one department, so the total's is their sum."""
-    total = DepartmentCoverage(department=None)
-    roles: dict[int, RoleCoverage] = {}
-    skills: dict[int, SkillCoverage] = {}
-    for report in reports:
-        total.people += report.people
-        total.with_current_role += report.with_current_role
-        total.with_target_role += report.with_target_role
-        for row in report.roles:
-            into = roles.setdefault(
-                row.role.pk, RoleCoverage(role=row.role, path_steps=row.path_steps)
-            )
-            into.holding += row.holding
-            into.targeting += row.targeting
-            into.learners += row.learners
-            into.completed_path += row.completed_path
-            into._progress_sum += row._progress_sum
-        for row in report.skills:
-            into = skills.setdefault(row.skill.pk, SkillCoverage(skill=row.skill))
-            into.needed_by += row.needed_by
-            into.below_level += row.below_level
-    total.roles = list(roles.values())
-    total.skills = list(skills.values())
-    return total

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from skilling import coverage
 from skilling.choices import EnrolmentStatus
 from skilling.errors import SkillingError
 from skilling.models import Enrolment, LearnerProfile, LearningResource
@@ -75,8 +74,6 @@ def complete(resource: LearningResource, *, actor, evidence_url: str = "") -> En
         if evidence_url:
             enrolment.evidence_url = evidence_url
         enrolment.save()
-        # A completion changes the department's coverage (steps done, skills held).
-        transaction.on_commit(lambda: coverage.forget_person(actor))
     return enrolment
 
 
@@ -100,5 +97,4 @@ def set_roles(*, actor, current_role, target_role) -> LearnerProfile:
     profile, _ = LearnerProfile.objects.update_or_create(
         user=actor, defaults={"current_role": current_role, "target_role": target_role}
     )
-    transaction.on_commit(lambda: coverage.forget_person(actor))
     return profile

@@ -16,7 +16,14 @@ from skilling.choices import (
     ResourceKind,
     ResourceStatus,
 )
-from skilling.models import AdoptionRole, LearningResource, PathStep, RoleSkill, Skill
+from skilling.models import (
+    AdoptionRole,
+    Enrolment,
+    LearningResource,
+    PathStep,
+    RoleSkill,
+    Skill,
+)
 
 
 class LearningResourceFilter(django_filters.FilterSet):
@@ -93,3 +100,21 @@ class ManageResourceFilter(LearningResourceFilter):
 
     class Meta(LearningResourceFilter.Meta):
         fields = [*LearningResourceFilter.Meta.fields, "status"]
+
+
+def _visible_resources(request):
+    user = getattr(request, "user", None)
+    if user is None:  # the schema generator
+        return LearningResource.objects.none()
+    return LearningResource.objects.visible_to(user)
+
+
+class EnrolmentFilter(django_filters.FilterSet):
+    """The API's enrolment filters. Only a resource the person may see can be named, so a
+    retired one hidden from them answers as one that does not exist."""
+
+    resource = django_filters.ModelChoiceFilter(queryset=_visible_resources)
+
+    class Meta:
+        model = Enrolment
+        fields = ["status", "resource"]

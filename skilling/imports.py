@@ -25,8 +25,8 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from coe_portal.limits import too_long
 from coe_portal.spreadsheets import UnreadableFile, decode_csv
-from skilling import catalog
 from skilling.choices import ImportStatus, Language, Level, Provider, ResourceKind, ResourceStatus
 from skilling.errors import SkillingError
 from skilling.models import LearningResource, ResourceImport, Skill
@@ -185,7 +185,6 @@ def import_text(text: str, encoding: str, *, actor) -> tuple[int, int]:
             resource.full_clean(validate_unique=False)
             resource.save()
             resource.skills.set(row.skills)
-        catalog.changed()
     return created, updated
 
 
@@ -300,6 +299,9 @@ def _validate(row: ImportRow, skills: dict[str, Skill]) -> None:
         errors.append("title is longer than 200 characters.")
     values["title"] = title[:200]
     values["description"] = raw.get("description", "")
+    limit = LearningResource._meta.get_field("description").max_length
+    if len(values["description"]) > limit:
+        errors.append(f"description: {too_long(values['description'], limit)}")
     values["provider_name"] = raw.get("provider_name", "")[:120]
 
     for name, choices, default in [

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from coe_portal.htmx import render_page
-from skilling import access, catalog, events, imports, paths
+from skilling import access, events, imports, paths
 from skilling.choices import ImportStatus, RegistrationStatus, ResourceStatus
 from skilling.errors import SkillingError
 from skilling.filters import ManageResourceFilter
@@ -90,7 +90,7 @@ def resource_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     resource = access.get_resource_for_user(request.user, pk, write=True) if pk else None
     form = LearningResourceForm(request.POST or None, instance=resource)
     if request.method == "POST" and form.is_valid():
-        resource = catalog.save(form, actor=request.user)
+        resource = form.save()
         messages.success(request, f"“{resource}” is saved.")
         return redirect("skilling:manage_resources")
     return render(
@@ -179,7 +179,7 @@ def skill_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     skill = get_object_or_404(Skill, pk=pk) if pk else None
     form = SkillForm(request.POST or None, instance=skill)
     if request.method == "POST" and form.is_valid():
-        skill = catalog.save(form, actor=request.user)
+        skill = form.save()
         messages.success(request, f"The skill “{skill}” is saved.")
         return redirect("skilling:manage_skills")
     return render(request, "skilling/manage/skill_form.html", {"form": form, "skill": skill})
@@ -218,7 +218,6 @@ def role_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             formset.instance = role
             formset.save()
             LearningPath.objects.get_or_create(role=role)
-            catalog.changed()  # the role filter's choices and the resources it finds
         messages.success(request, f"The role “{role}” is saved.")
         return redirect("skilling:manage_roles")
     return render(

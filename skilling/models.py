@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from coe_portal.limits import LongTextField
 from coe_portal.roles import is_coe_admin
 from skilling.choices import (
     EnrolmentStatus,
@@ -55,7 +56,7 @@ class Skill(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     category = models.CharField(max_length=20, choices=SkillCategory.choices, db_index=True)
-    description = models.TextField(blank=True)
+    description = LongTextField(blank=True)
 
     objects = OpenCatalogQuerySet.as_manager()
 
@@ -75,7 +76,7 @@ class AdoptionRole(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     summary = models.CharField(max_length=240, help_text="One sentence: why the role exists.")
-    responsibilities = models.TextField(help_text="One responsibility per line.")
+    responsibilities = LongTextField(help_text="One responsibility per line.")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists: lower first.")
     skills = models.ManyToManyField(Skill, through="RoleSkill", related_name="roles")
 
@@ -134,7 +135,7 @@ class LearningResource(models.Model):
     """A course, workshop, lab, article, video or certification in the catalog."""
 
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = LongTextField(blank=True)
     kind = models.CharField(max_length=20, choices=ResourceKind.choices)
     provider = models.CharField(max_length=10, choices=Provider.choices)
     provider_name = models.CharField(
@@ -197,7 +198,7 @@ class LearningPath(models.Model):
     """The ordered steps that skill a person for one role."""
 
     role = models.OneToOneField(AdoptionRole, on_delete=models.CASCADE, related_name="path")
-    summary = models.TextField(blank=True, help_text="Who the path is for and what it builds.")
+    summary = LongTextField(blank=True, help_text="Who the path is for and what it builds.")
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OpenCatalogQuerySet.as_manager()
@@ -322,7 +323,7 @@ class Event(models.Model):
 
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=EventKind.choices)
-    description = models.TextField(blank=True)
+    description = LongTextField(blank=True)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     location = models.CharField(

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max, Prefetch
 
-from skilling import catalog, coverage
 from skilling.choices import EnrolmentStatus
 from skilling.errors import SkillingError
 from skilling.models import AdoptionRole, Enrolment, LearningPath, LearningResource, PathStep
@@ -77,8 +76,6 @@ def add_step(path: LearningPath, resource: LearningResource, *, actor, note: str
         last = path.steps.aggregate(last=Max("position"))["last"] or 0
         step = PathStep.objects.create(path=path, resource=resource, position=last + 1, note=note)
         path.save(update_fields=["updated_at"])
-        catalog.changed()  # the catalog's role filter follows paths
-        transaction.on_commit(coverage.forget)  # every department's path completion
     return step
 
 
@@ -102,8 +99,6 @@ def remove_step(step: PathStep, *, actor) -> None:
         LearningPath.objects.select_for_update().get(pk=step.path_id)
         PathStep.objects.filter(pk=step.pk).delete()
         _renumber(list(PathStep.objects.filter(path_id=step.path_id).order_by("position", "id")))
-        catalog.changed()  # the catalog's role filter follows paths
-        transaction.on_commit(coverage.forget)  # every department's path completion
 
 
 def _renumber(steps: list[PathStep]) -> None:

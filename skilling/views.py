@@ -16,17 +16,14 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from coe_portal import pagecache
 from coe_portal.htmx import render_page, wants_fragment
 from coe_portal.spreadsheets import safe_cell
 from coe_portal.subqueries import count_of
 from skilling import access, coverage, enrolments, events, paths, recommendations
-from skilling.catalog import LEARNING
 from skilling.choices import EnrolmentStatus, EventStatus, Level, RegistrationStatus, SkillCategory
 from skilling.errors import SkillingError
 from skilling.filters import LearningResourceFilter
@@ -78,28 +75,22 @@ def enrolment_statuses(user, resource_ids) -> dict[int, Enrolment]:
 @require_GET
 @vary_on_headers("HX-Request")
 def catalog(request: HttpRequest) -> HttpResponse:
-    """Search and filter the active catalog; htmx swaps the results and keeps the URL.
-
-    The filter form and the cards are the same for everyone: they are shared through the
-    cache per query string until the catalog changes (skilling/catalog.py), and the filters and
-    the page are worked out only when they are not cached. Each card's enrolment cell is the
-    person's own and is rendered live (templates/skilling/catalog.html)."""
-    filterset = SimpleLazyObject(
-        lambda: LearningResourceFilter(
-            request.GET or None,
-            queryset=LearningResource.objects.active().prefetch_related("skills"),
-        )
+    """Search and filter the active catalog; htmx swaps the results and keeps the URL."""
+    filterset = LearningResourceFilter(
+        request.GET or None,
+        queryset=LearningResource.objects.active().prefetch_related("skills"),
     )
-    part = pagecache.key("learning-catalog", request.GET.urlencode(), topics=[LEARNING])
+    page = paginate(request, filterset.qs, CATALOG_PAGE_SIZE)
+    enrolled = enrolment_statuses(request.user, [resource.pk for resource in page])
+    for resource in page:
+        resource.enrolment = enrolled.get(resource.pk)
     return render_page(
         request,
         "skilling/catalog.html",
         {
             "filter": filterset,
-            "page": SimpleLazyObject(lambda: paginate(request, filterset.qs, CATALOG_PAGE_SIZE)),
+            "page": page,
             "filtered": bool(request.GET),
-            "filter_part": f"{part}:filters",
-            "results_part": f"{part}:results",
         },
         partial="results",
     )
@@ -483,39 +474,17 @@ def _coverage_scope(request: HttpRequest):
 @require_GET
 @vary_on_headers("HX-Request")
 def coverage_view(request: HttpRequest) -> HttpResponse:
-    """The coverage report of the departments the person may see. The rendered report is
-    shared by everyone who sees the same departments (access.coverage_audience), per query
-    string, until any department's coverage changes (coverage.COVERAGE); the scope, the
-    figures and the chart are worked out only when it is not cached."""
-    if not access.can_see_coverage(request.user):
-        raise PermissionDenied("Coverage is for champions, leadership and the CoE.")
-    built = SimpleLazyObject(lambda: _coverage_report(request))
+    """The coverage report of the departments the person may see, worked out live."""
     return render_page(
-        request,
-        "skilling/coverage.html",
-        {
-            **{
-                name: SimpleLazyObject(lambda name=name: built[name])
-                for name in ("departments", "chosen", "report", "by_department", "chart")
-            },
-            "report_part": pagecache.key(
-                "coverage-report",
-                access.coverage_audience(request.user),
-                request.GET.urlencode(),
-                topics=[coverage.COVERAGE],
-            ),
-        },
-        partial="report",
+        request, "skilling/coverage.html", _coverage_report(request), partial="report"
     )
 
 
 def _coverage_report(request: HttpRequest) -> dict:
-    """The report's context. A department the person may not see raises PermissionDenied
-    (403) while the page renders; a cached report needs no such check, since its key holds
-    the audience and only a report the audience was allowed to see was ever kept."""
+    """The report's context. A department the person may not see raises PermissionDenied."""
     allowed, chosen = _coverage_scope(request)
     scope = [chosen] if chosen else allowed
-    reports, total = coverage.cached_department_coverage(scope)
+    reports, total = coverage.department_coverage(scope)
     report = reports[0] if chosen else total
     return {
         "departments": allowed,
@@ -554,7 +523,7 @@ def _role_chart(report) -> dict:
 def coverage_csv(request: HttpRequest) -> HttpResponse:
     allowed, chosen = _coverage_scope(request)
     scope = [chosen] if chosen else allowed
-    reports, total = coverage.cached_department_coverage(scope)
+    reports, total = coverage.department_coverage(scope)
     reports = reports if chosen else [*reports, total]
     table = "skills" if request.GET.get("table") == "skills" else "roles"
     slug = chosen.code if chosen else "all-departments"

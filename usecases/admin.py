@@ -1,5 +1,6 @@
 """The admin shows proposals and their records; status changes go through the pages or API
-(``lifecycle.change_status``), so the status and the event log are read-only here."""
+(``lifecycle.change_status``), and decisions through the reviews, so the status and the
+event log are read-only here."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ class EventInline(admin.TabularInline):
     model = UseCaseEvent
     extra = 0
     can_delete = False
-    fields = ("created_at", "kind", "from_status", "to_status", "actor", "note")
+    fields = ("created_at", "kind", "from_status", "to_status", "actor", "note", "note_audience")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:

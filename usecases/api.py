@@ -5,20 +5,22 @@ change goes through the same logic functions."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from coe_portal import pagecache
+from coe_portal.api_fields import LongTextField
+from coe_portal.models import validate_platform_choice
 from usecases import engagement
 from usecases.access import can_edit
 from usecases.choices import TEAM_ROLES, Quadrant, Status
-from usecases.counts import PROPOSALS, audience
 from usecases.duplicates import mark_duplicate, may_mark_duplicate
 from usecases.filters import UseCaseFilterSet
 from usecases.lifecycle import (
+    DecidedOnReviews,
     IncompleteProposal,
     TransitionError,
     available_transitions,
@@ -52,14 +54,35 @@ class UseCaseSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         extra_kwargs = {"department": {"required": False}, "version": {"required": False}}
 
+    def validate_platform(self, platform):
+        validate_platform_choice(platform)
+        return platform
+
     def get_missing_answers(self, obj) -> list[str]:
         return obj.missing_answers() if obj.status == Status.DRAFT else []
 
 
 class TransitionSerializer(serializers.Serializer):
     target = serializers.ChoiceField(choices=Status.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = LongTextField(required=False, allow_blank=True, default="")
     expected_status = serializers.ChoiceField(choices=Status.choices, required=False)
+
+
+class DecidedOnReviewsSerializer(serializers.Serializer):
+    """The refusal of a decision asked for directly, with where to make it instead."""
+
+    detail = serializers.CharField()
+    governance_page = serializers.URLField(help_text="The proposal's governance page.")
+    reviews = serializers.URLField(
+        help_text="The proposal's reviews in the API; decide one with POST .../{id}/decide/."
+    )
+
+
+DECIDED_ON_REVIEWS = OpenApiResponse(
+    DecidedOnReviewsSerializer,
+    description="A decision (approve, approve with conditions, reject or request changes on a "
+    "proposal in review) is made on the reviews, never directly: decide the reviews instead.",
+)
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -73,7 +96,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
 class DuplicateSerializer(serializers.Serializer):
     original = serializers.IntegerField(min_value=1)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = LongTextField(required=False, allow_blank=True, default="")
 
 
 class UseCaseViewSet(
@@ -96,20 +119,6 @@ class UseCaseViewSet(
             .order_by("-created_at", "-id")
         )
 
-    def list(self, request, *args, **kwargs):
-        """The page of proposals, shared with everyone who sees the same proposals
-        (coe_portal.pagecache): serializing 25 proposals cost more than the queries. The
-        address is in the key because ``next`` and ``previous`` are absolute links."""
-        part = pagecache.key(
-            "api-use-cases",
-            audience(request),
-            request.build_absolute_uri("/"),
-            request.GET.urlencode(),
-            topics=[PROPOSALS],
-        )
-        uncached = super().list
-        return Response(pagecache.get_or_set(part, lambda: uncached(request).data))
-
     def perform_create(self, serializer):
         serializer.instance = create_proposal(
             actor=self.request.user, data=serializer.validated_data
@@ -128,10 +137,15 @@ class UseCaseViewSet(
         except TransitionError as exc:
             raise ValidationError({"detail": str(exc)}) from exc
 
-    @extend_schema(request=TransitionSerializer, responses=UseCaseSerializer)
+    @extend_schema(
+        request=TransitionSerializer, responses={200: UseCaseSerializer, 409: DECIDED_ON_REVIEWS}
+    )
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        """Move the proposal through its lifecycle (submit, withdraw, triage, decide, …)."""
+        """Move the proposal through its lifecycle (submit, triage, accept for review, reject
+        at triage, withdraw, pilot, production, retire). Decisions on a proposal in review
+        are made on its reviews (/api/v1/governance/reviews/{id}/decide/): asking for one
+        here answers 409."""
         use_case = self.get_object()
         payload = TransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -145,6 +159,16 @@ class UseCaseViewSet(
             )
         except IncompleteProposal as exc:
             raise ValidationError({"detail": str(exc), "missing": exc.missing}) from exc
+        except DecidedOnReviews as exc:
+            pointers = {
+                "governance_page": reverse("governance:case", args=[use_case.pk]),
+                "reviews": reverse("governance-review-list") + f"?use_case={use_case.pk}",
+            }
+            return Response(
+                {"detail": str(exc)}
+                | {name: request.build_absolute_uri(url) for name, url in pointers.items()},
+                status=status.HTTP_409_CONFLICT,
+            )
         except TransitionError as exc:
             raise ValidationError({"detail": str(exc)}) from exc
         return Response(self.get_serializer(use_case).data)

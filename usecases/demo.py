@@ -1,6 +1,8 @@
 """Demo data for the intake: proposals in every state from the demo accounts, with real
 histories (every status change goes through ``change_status``), comments, endorsements
-and followers; plus a slice of the 2025 US federal AI use-case inventory.
+and followers; plus a slice of the 2025 US federal AI use-case inventory. A curated
+proposal whose path goes through a decision stops in review here: governance's demo decides
+it on its reviews and takes it on from there (``split_at_decision``).
 
 Safe to run twice: a curated proposal is recognised by its title and owner, and imported
 rows by their inventory id.
@@ -14,7 +16,7 @@ from pathlib import Path
 from coe_portal.models import User
 from usecases import engagement, importing
 from usecases.choices import Status
-from usecases.lifecycle import change_status
+from usecases.lifecycle import change_status, find_transition
 from usecases.models import UseCase
 from usecases.proposals import create_proposal
 
@@ -366,6 +368,18 @@ PROPOSALS = [
 ]
 
 
+def split_at_decision(target: Status) -> tuple[list, list]:
+    """The path to ``target`` split where the reviews decide: the steps the intake makes,
+    and the decision with the steps after it (empty when the path has no decision)."""
+    current = S.DRAFT
+    steps = PATHS[target]
+    for n, (step, _who, _note) in enumerate(steps):
+        if find_transition(current, step).by_review:
+            return steps[:n], steps[n:]
+        current = step
+    return steps, []
+
+
 def seed(stdout) -> None:
     people = {user.username: user for user in User.objects.all()}
     # The inventory first, so the curated proposals are the newest in Explore.
@@ -376,7 +390,7 @@ def seed(stdout) -> None:
         if UseCase.objects.filter(owner=owner, title=answers["title"]).exists():
             continue
         use_case = create_proposal(actor=owner, data={**COMMON, **answers})
-        for step, who, note in PATHS[target]:
+        for step, who, note in split_at_decision(target)[0]:
             actor = owner if who == "owner" else people[who]
             change_status(use_case.pk, step, actor=actor, note=note)
         for endorser in endorsers:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Count
 
-from coe_portal import pagecache
 from coe_portal.roles import is_champion_of, is_coe_staff
 from usecases.choices import Status
-from usecases.counts import proposals_changed, supporters
 from usecases.lifecycle import TransitionError, change_status
 from usecases.models import Endorsement, Follow, UseCase, UseCaseEvent
 
 # A proposal can only be merged into one that is itself on the record (not a draft or withdrawn).
 MERGEABLE_TARGET_EXCLUDED = frozenset({Status.DRAFT, Status.WITHDRAWN})
+# Merging rejects the duplicate, which is a triage decision: once in review, a proposal is
+# decided on its reviews (usecases.lifecycle).
+MERGEABLE_STATUSES = frozenset({Status.SUBMITTED, Status.TRIAGE})
 
 
 def may_mark_duplicate(user, use_case: UseCase) -> bool:
@@ -39,14 +40,12 @@ def mark_duplicate(use_case_id: int, original_id: int, *, actor, note: str = "")
 
     Its endorsements and followers move to the original (nobody ends up endorsing twice),
     it points at the original through ``duplicate_of`` and is rejected through
-    ``change_status`` with a note naming the original, so its owner is told.
+    ``change_status`` with ``data`` naming the original, so its owner is told.
     """
     if int(use_case_id) == int(original_id):
         raise TransitionError("A proposal cannot be a duplicate of itself.")
     with transaction.atomic():
         # Endorsements and followers move from the duplicate to the original.
-        proposals_changed(use_case_id, original_id)
-        pagecache.changed(supporters(use_case_id), supporters(original_id))
         # Lock both rows, lower id first, so two merges of the same pair cannot deadlock.
         locked = {
             uc.pk: uc
@@ -59,6 +58,12 @@ def mark_duplicate(use_case_id: int, original_id: int, *, actor, note: str = "")
             raise TransitionError("That proposal does not exist.")
         if not may_mark_duplicate(actor, duplicate):
             raise TransitionError("Only CoE staff or the department's champion may do this.")
+        if duplicate.status not in MERGEABLE_STATUSES:
+            raise TransitionError(
+                f"This proposal is '{duplicate.get_status_display()}': only a proposal waiting "
+                "for triage can be merged as a duplicate. Once in review it is decided on its "
+                "reviews; a reviewer can reject it there, naming the original."
+            )
         if not UseCase.objects.visible_to(actor).filter(pk=original.pk).exists():
             raise TransitionError("That proposal does not exist.")
         if not _seen_by_all_who_see(duplicate, original):
@@ -74,9 +79,10 @@ def mark_duplicate(use_case_id: int, original_id: int, *, actor, note: str = "")
         if original.status in MERGEABLE_TARGET_EXCLUDED:
             raise TransitionError("Merge into a proposal that is submitted, not a draft.")
 
-        reason = f"Duplicate of #{original.pk} “{original.title}”."
-        if note.strip():
-            reason += " " + note.strip()
+        # No number or title in the notes: the event keeps the other proposal's id in
+        # ``data`` and each reader is shown its title only if they may see it
+        # (usecases.history), even after either side is made confidential.
+        reason = note.strip() or "Merged as a duplicate."
         change_status(
             duplicate.pk,
             Status.REJECTED,
@@ -118,10 +124,6 @@ def mark_duplicate(use_case_id: int, original_id: int, *, actor, note: str = "")
             data=data,
         )
         UseCaseEvent.objects.create(
-            use_case=original,
-            actor=actor,
-            kind=UseCaseEvent.Kind.DUPLICATE,
-            note=f"#{duplicate.pk} “{duplicate.title}” was merged into this proposal.",
-            data=data,
+            use_case=original, actor=actor, kind=UseCaseEvent.Kind.DUPLICATE, data=data
         )
     return UseCase.objects.get(pk=duplicate.pk)

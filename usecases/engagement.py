@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from coe_portal import outbox, pagecache
-from usecases.counts import PROPOSALS, proposals_changed, supporters
+from coe_portal import outbox
 from usecases.lifecycle import NOTIFY_EVENT, TransitionError
 from usecases.models import Comment, Endorsement, Follow, UseCase, UseCaseEvent
 
@@ -19,7 +18,6 @@ def toggle_endorsement(use_case_id: int, *, actor) -> tuple[bool, int]:
     One endorsement per person: the unique constraint holds even if two clicks race.
     """
     with transaction.atomic():
-        pagecache.changed(PROPOSALS, supporters(use_case_id))
         # Lock the proposal so the counter and the endorsement rows change together.
         use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
         if use_case.owner_id == actor.pk:
@@ -46,13 +44,10 @@ def toggle_endorsement(use_case_id: int, *, actor) -> tuple[bool, int]:
 
 def set_following(use_case_id: int, *, actor, follow: bool) -> bool:
     """Follow or stop following; returns whether ``actor`` now follows. Safe to repeat."""
-    # In a transaction: the second bump must come after the change, not before it.
-    with transaction.atomic():
-        pagecache.changed(supporters(use_case_id))
-        if follow:
-            Follow.objects.get_or_create(use_case_id=use_case_id, user=actor)
-        else:
-            Follow.objects.filter(use_case_id=use_case_id, user=actor).delete()
+    if follow:
+        Follow.objects.get_or_create(use_case_id=use_case_id, user=actor)
+    else:
+        Follow.objects.filter(use_case_id=use_case_id, user=actor).delete()
     return follow
 
 
@@ -65,8 +60,6 @@ def add_comment(use_case_id: int, *, actor, body: str) -> Comment:
     if len(body) > MAX_COMMENT_LENGTH:
         raise TransitionError(f"Keep comments under {MAX_COMMENT_LENGTH} characters.")
     with transaction.atomic():
-        proposals_changed(use_case_id)
-        pagecache.changed(supporters(use_case_id))  # the commenter follows
         use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
         comment = Comment.objects.create(use_case=use_case, author=actor, body=body)
         UseCase.objects.filter(pk=use_case.pk).update(comment_count=F("comment_count") + 1)

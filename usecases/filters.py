@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from coe_portal.models import Department
@@ -37,6 +37,14 @@ def search(queryset, text: str):
     for word in text.split()[:6]:
         queryset = queryset.filter(Q(title__icontains=word) | Q(problem__icontains=word))
     return queryset
+
+
+def visible_use_cases(request) -> QuerySet:
+    """The proposals a filter by proposal may name: those the person may see. A hidden one is
+    then "not one of the available choices", the same 400 as a proposal that does not exist,
+    so a filter cannot tell the two apart. (No request: the schema generator, naming none.)"""
+    user = getattr(request, "user", None)
+    return UseCase.objects.visible_to(user) if user is not None else UseCase.objects.none()
 
 
 class UseCaseFilterSet(django_filters.FilterSet):

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 
-from coe_portal.models import AIPlatform, DataSensitivity
+from coe_portal.limits import LongTextFormField
+from coe_portal.models import (
+    AIPlatform,
+    DataSensitivity,
+    choosable_platforms,
+    validate_platform_choice,
+)
 from usecases.attachments import ALLOWED_DESCRIPTION, max_bytes
 from usecases.choices import TEAM_ROLES
-from usecases.models import UseCase
+from usecases.models import Comment, UseCase
 from usecases.proposals import ANSWER_FIELDS
 
 # The guided form: (section heading, a sentence of guidance, its fields).
@@ -41,6 +48,24 @@ SUBMIT_FIELD_FOR_LABEL["intended platform or model"] = "platform"
 REQUIRED_FOR_SUBMISSION = set(SUBMIT_FIELD_FOR_LABEL.values())
 
 
+class _ChoosablePlatforms(ModelChoiceIterator):
+    def __init__(self, field):
+        super().__init__(field)
+        self.queryset = choosable_platforms()
+
+
+class PlatformChoiceField(forms.ModelChoiceField):
+    """Lists the platforms a proposal may name, but looks a sent one up in the whole
+    catalogue: a prohibited platform is then refused with its reason
+    (``validate_platform_choice``, as the API and the import do), not as an unknown choice."""
+
+    iterator = _ChoosablePlatforms
+
+    def validate(self, value):
+        super().validate(value)
+        validate_platform_choice(value)
+
+
 class UseCaseForm(forms.ModelForm):
     """Every intake answer. Only the title is needed for a draft; submitting checks the rest
     (``UseCase.missing_answers``)."""
@@ -68,6 +93,7 @@ class UseCaseForm(forms.ModelForm):
     class Meta:
         model = UseCase
         fields = list(ANSWER_FIELDS)
+        field_classes = {"platform": PlatformChoiceField}
         widgets = {
             "problem": forms.Textarea(attrs={"rows": 4}),
             "solution": forms.Textarea(attrs={"rows": 4}),
@@ -78,9 +104,6 @@ class UseCaseForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["platform"].queryset = AIPlatform.objects.exclude(
-            status=AIPlatform.Status.PROHIBITED
-        )
         self.fields["platform"].label = "Intended platform or model"
         if user is not None and not self.instance.pk and user.department_id:
             self.fields["department"].initial = user.department_id
@@ -151,13 +174,15 @@ class UseCaseForm(forms.ModelForm):
 
 class TransitionForm(forms.Form):
     target = forms.CharField()
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = LongTextFormField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     expected_status = forms.CharField(required=False)
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
-        label="Add a comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    body = LongTextFormField(
+        label="Add a comment",
+        max_length=Comment._meta.get_field("body").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -167,7 +192,7 @@ class MarkDuplicateForm(forms.Form):
         min_value=1,
         help_text="The number (#) of the proposal this one duplicates.",
     )
-    note = forms.CharField(
+    note = LongTextFormField(
         label="Note to the owner", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 

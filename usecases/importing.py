@@ -17,14 +17,15 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from coe_portal.models import DataSensitivity, Department
+from coe_portal.limits import LongTextField, too_long
+from coe_portal.models import AIPlatform, DataSensitivity, Department, validate_platform_choice
 from coe_portal.spreadsheets import UnreadableFile, decode_csv
 from usecases.choices import Category, Effort, Status
-from usecases.counts import proposals_changed
 from usecases.models import ImportMapping, UseCase, UseCaseEvent
 from usecases.scoring import apply_scores
 
@@ -51,6 +52,7 @@ IMPORT_FIELDS = {
     "customer_facing": "Customer-facing (yes/no)",
     "decides_about_people": "Informs decisions about people (yes/no)",
     "regulated_domain": "Regulated domain (yes/no)",
+    "platform": "Platform (a name from the platform catalogue)",
     "platform_other": "Platform or model",
     "effort": "Effort (S/M/L/XL)",
     "confidential": "Confidential (yes/no)",
@@ -71,12 +73,20 @@ CHOICE_FIELDS = {
 }
 TRUE_WORDS = {"yes", "y", "true", "1", "x"}
 FALSE_WORDS = {"no", "n", "false", "0", ""}
+# Short texts (names, sponsors) are cut to fit: inventories' names often run long and the
+# start says enough. Long texts over their limit are refused, row by row, as the form and the
+# API refuse them: cutting a problem statement would lose what the reviewers need to read.
 MAX_LENGTHS = {
     name: UseCase._meta.get_field(name).max_length
     for name in IMPORT_FIELDS
-    if name != "department" and getattr(UseCase._meta.get_field(name), "max_length", None)
+    if name != "department" and isinstance(UseCase._meta.get_field(name), models.CharField)
 }
 MAX_LENGTHS["department"] = Department._meta.get_field("name").max_length
+TEXT_LIMITS = {
+    name: UseCase._meta.get_field(name).max_length
+    for name in IMPORT_FIELDS
+    if isinstance(UseCase._meta.get_field(name), LongTextField)
+}
 
 
 class ImportError_(Exception):  # the builtin name is taken
@@ -260,7 +270,28 @@ def _convert(name: str, text: str, mapping: Mapping):
     limit = MAX_LENGTHS.get(name)
     if limit and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
+    if name in TEXT_LIMITS and len(text) > TEXT_LIMITS[name]:
+        raise ValueError(f"{IMPORT_FIELDS[name]}: {too_long(text, TEXT_LIMITS[name])}")
     return text
+
+
+def _platform(text: str, catalogue: dict[str, AIPlatform]) -> AIPlatform | None:
+    """The catalogued platform a cell names (in any case), or None for a blank cell.
+    Raises ValueError with a message for an unknown name or one that may not be chosen."""
+    name = " ".join(text.split())
+    if not name:
+        return None
+    platform = catalogue.get(name.lower())
+    if platform is None:
+        raise ValueError(
+            f"{IMPORT_FIELDS['platform']}: “{name[:40]}” is not in the platform catalogue "
+            f"(map the column to “{IMPORT_FIELDS['platform_other']}” to keep it as text)"
+        )
+    try:
+        validate_platform_choice(platform)
+    except ValidationError as exc:
+        raise ValueError(f"{IMPORT_FIELDS['platform']}: {exc.messages[0]}") from exc
+    return platform
 
 
 def prepare(table: Table, mapping: Mapping) -> list[PreparedRow]:
@@ -269,6 +300,9 @@ def prepare(table: Table, mapping: Mapping) -> list[PreparedRow]:
     fields = [
         name for name in IMPORT_FIELDS if mapping.columns.get(name) or name in mapping.defaults
     ]
+    catalogue = (
+        {p.name.lower(): p for p in AIPlatform.objects.all()} if "platform" in fields else {}
+    )
     for index, row in enumerate(table.rows, start=2):
         values, errors = {}, []
         for name in fields:
@@ -277,7 +311,10 @@ def prepare(table: Table, mapping: Mapping) -> list[PreparedRow]:
             if not cell.strip():
                 cell = str(mapping.defaults.get(name, ""))
             try:
-                values[name] = _convert(name, cell, mapping)
+                if name == "platform":
+                    values[name] = _platform(cell, catalogue)
+                else:
+                    values[name] = _convert(name, cell, mapping)
             except ValueError as exc:
                 errors.append(str(exc))
         for name in REQUIRED_FIELDS:
@@ -328,7 +365,6 @@ def import_rows(rows: list[PreparedRow], *, actor, source_name: str, owners=None
     summary = ImportSummary()
     now = timezone.now()
     with transaction.atomic():
-        proposals_changed()  # new proposals only
         departments, summary.departments_created = _departments(
             {row.values["department"] for row in rows}
         )

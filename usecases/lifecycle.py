@@ -5,6 +5,12 @@ Who may make a change is said in three kinds of actor: the proposal's owner, a c
 of its department, and CoE staff (reviewers and admins). Governance narrows this further
 with its routing rules (which champion or reviewer handles which proposal) before it calls
 ``change_status``; this table is the floor nobody goes below.
+
+The decisions on a proposal in review (approve, approve with conditions, reject, request
+changes) belong to a fourth kind, the review itself, which no person is: the table offers
+them to nobody, ``change_status`` refuses them, and only governance's decision on the
+reviews makes them, through ``record_decision`` (DESIGN.md: "Decisions are made only on
+reviews"). Rejecting at triage (out of scope, a duplicate) stays a direct staff action.
 """
 
 from __future__ import annotations
@@ -19,7 +25,6 @@ from django.utils import timezone
 from coe_portal import outbox
 from coe_portal.roles import is_champion_of, is_coe_staff
 from usecases.choices import OPEN_STATUSES, Status
-from usecases.counts import proposals_changed
 from usecases.models import UseCase, UseCaseEvent
 
 logger = logging.getLogger(__name__)
@@ -32,11 +37,15 @@ class Actor(StrEnum):
     OWNER = "owner"
     CHAMPION = "champion"
     COE = "coe"
+    # Governance's decision on the reviews (governance.reviews); ``actor_kinds`` never
+    # gives it to a person.
+    REVIEW = "review"
 
 
 OWNER = frozenset({Actor.OWNER})
 STAFF = frozenset({Actor.CHAMPION, Actor.COE})
 OWNER_OR_COE = frozenset({Actor.OWNER, Actor.COE})
+BY_REVIEW = frozenset({Actor.REVIEW})
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,11 @@ class Transition:
     label: str
     needs_note: bool = False
 
+    @property
+    def by_review(self) -> bool:
+        """Made only by governance's decision on the reviews (``record_decision``)."""
+        return Actor.REVIEW in self.actors
+
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(Status.DRAFT, Status.SUBMITTED, OWNER, "Submit"),
@@ -54,17 +68,18 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Status.SUBMITTED, Status.REJECTED, STAFF, "Reject", needs_note=True),
     Transition(Status.TRIAGE, Status.IN_REVIEW, STAFF, "Accept for review"),
     Transition(Status.TRIAGE, Status.REJECTED, STAFF, "Reject", needs_note=True),
-    Transition(Status.IN_REVIEW, Status.APPROVED, STAFF, "Approve"),
+    # Issue 15: decided on the reviews only, never by a person directly.
+    Transition(Status.IN_REVIEW, Status.APPROVED, BY_REVIEW, "Approve", needs_note=True),
     Transition(
         Status.IN_REVIEW,
         Status.APPROVED_WITH_CONDITIONS,
-        STAFF,
+        BY_REVIEW,
         "Approve with conditions",
         needs_note=True,
     ),
-    Transition(Status.IN_REVIEW, Status.REJECTED, STAFF, "Reject", needs_note=True),
+    Transition(Status.IN_REVIEW, Status.REJECTED, BY_REVIEW, "Reject", needs_note=True),
     Transition(
-        Status.IN_REVIEW, Status.CHANGES_REQUESTED, STAFF, "Request changes", needs_note=True
+        Status.IN_REVIEW, Status.CHANGES_REQUESTED, BY_REVIEW, "Request changes", needs_note=True
     ),
     Transition(Status.CHANGES_REQUESTED, Status.SUBMITTED, OWNER, "Resubmit"),
     Transition(Status.APPROVED, Status.IN_PILOT, OWNER_OR_COE, "Start pilot"),
@@ -90,6 +105,18 @@ class StaleChange(TransitionError):
     """Someone else changed the proposal first; nothing was changed."""
 
 
+class DecidedOnReviews(TransitionError):
+    """A decision asked for directly: decisions are made on the proposal's reviews."""
+
+    def __init__(self, use_case_id: int):
+        self.use_case_id = use_case_id
+        super().__init__(
+            "Decisions are made on the reviews, not here: open the proposal's governance page "
+            "(“Governance details and risk”), decide each review routed to you there, and the "
+            "proposal is decided when its last review is. Nothing was changed."
+        )
+
+
 class IncompleteProposal(TransitionError):
     """Submitting with required answers missing."""
 
@@ -111,7 +138,8 @@ def actor_kinds(user, use_case: UseCase) -> frozenset[Actor]:
 
 
 def available_transitions(user, use_case: UseCase) -> list[Transition]:
-    """The changes ``user`` may make to ``use_case`` now, in table order."""
+    """The changes ``user`` may make to ``use_case`` now, in table order: never a decision
+    on a proposal in review, which is made on its reviews."""
     kinds = actor_kinds(user, use_case)
     return [t for t in TRANSITIONS if t.source == use_case.status and t.actors & kinds]
 
@@ -133,11 +161,51 @@ def change_status(
 
     ``expected_status`` is the status the actor saw: if the proposal has moved on since
     (two reviewers deciding at once), nothing changes and StaleChange says what happened.
-    Asking for the status it already has changes nothing.
+    Asking for the status it already has changes nothing. A decision on a proposal in
+    review is refused with DecidedOnReviews: it is made on the reviews (``record_decision``).
     """
+    return _move(
+        use_case_id, target, actor=actor, note=note, expected_status=expected_status,
+        data=data, by_review=False,
+    )  # fmt: skip
+
+
+def record_decision(
+    use_case_id: int,
+    target: Status,
+    *,
+    actor,
+    note: str,
+    reviews: list[int],
+    expected_status: str = Status.IN_REVIEW,
+) -> UseCase:
+    """Governance's decision on a proposal in review, the one way to a decision state.
+
+    Called only by governance when the last review of a round is decided, after it has
+    checked what the lifecycle cannot see: the routing (who decides each review), that every
+    review of the round is decided, their criteria answered and the risk tier. ``reviews``
+    are the decided reviews the outcome comes from; the event keeps them.
+    """
+    if not reviews:
+        raise TransitionError("A decision needs the decided reviews it comes from.")
+    return _move(
+        use_case_id, target, actor=actor, note=note, expected_status=expected_status,
+        data={"reviews": list(reviews)}, by_review=True,
+    )  # fmt: skip
+
+
+def _move(
+    use_case_id: int,
+    target: Status,
+    *,
+    actor,
+    note: str,
+    expected_status: str | None,
+    data: dict | None,
+    by_review: bool,
+) -> UseCase:
     note = (note or "").strip()
     with transaction.atomic():
-        proposals_changed(use_case_id)
         # Lock the row: of two people changing the same proposal, the second waits and then
         # sees the first one's status instead of overwriting it.
         use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
@@ -155,7 +223,14 @@ def change_status(
                 f"A proposal that is '{Status(source).label}' cannot become "
                 f"'{Status(target).label}'."
             )
-        if not transition.actors & actor_kinds(actor, use_case):
+        if transition.by_review and not by_review:
+            raise DecidedOnReviews(use_case.pk)
+        if by_review and not transition.by_review:
+            raise TransitionError(
+                f"'{transition.label}' is not a decision on reviews; use change_status."
+            )
+        # A decision's actor is the last reviewer, whose routing governance has checked.
+        if not by_review and not transition.actors & actor_kinds(actor, use_case):
             raise TransitionError(f"You may not '{transition.label.lower()}' this proposal.")
         if transition.needs_note and not note:
             raise TransitionError(f"Say why: '{transition.label}' needs a note.")
@@ -181,6 +256,10 @@ def change_status(
             from_status=source,
             to_status=target,
             note=note,
+            # A decision's note is its reviews' reasoning: for governance readers only.
+            note_audience=UseCaseEvent.NoteAudience.GOVERNANCE
+            if by_review
+            else UseCaseEvent.NoteAudience.EVERYONE,
             data=data or {},
         )
         # Recorded with the change and sent after commit: a rolled back change tells nobody,

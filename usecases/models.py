@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from coe_portal.limits import LongTextField
 from coe_portal.models import AIPlatform, DataSensitivity, Department
 from coe_portal.roles import Role, has_role, sees_everything
 from usecases.choices import OPEN_STATUSES, Category, Effort, Quadrant, Status
@@ -42,8 +43,8 @@ class UseCase(models.Model):
 
     # The idea
     title = models.CharField(max_length=200)
-    problem = models.TextField("The problem and who has it", blank=True)
-    solution = models.TextField("Proposed generative-AI solution", blank=True)
+    problem = LongTextField("The problem and who has it", blank=True)
+    solution = LongTextField("Proposed generative-AI solution", blank=True)
     category = models.CharField(max_length=30, choices=Category.choices, blank=True)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="use_cases")
     owner = models.ForeignKey(
@@ -61,11 +62,11 @@ class UseCase(models.Model):
     realised_annual_value = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True
     )
-    benefits = models.TextField("Benefits in words", blank=True)
-    success_measure = models.TextField(blank=True)
+    benefits = LongTextField("Benefits in words", blank=True)
+    success_measure = LongTextField(blank=True)
 
     # Data and risk signals
-    data_used = models.TextField("Data used", blank=True)
+    data_used = LongTextField("Data used", blank=True)
     data_sensitivity = models.CharField(max_length=20, choices=DataSensitivity.choices, blank=True)
     uses_personal_data = models.BooleanField(default=False)
     customer_facing = models.BooleanField(default=False)
@@ -191,9 +192,44 @@ class EventLogIsAppendOnly(Exception):
     """Raised on any attempt to change or delete a written event."""
 
 
+def shown_note(user, *, via: str = ""):
+    """An expression for the note of the event at ``via`` ("" for events themselves,
+    "event__" for notifications) as ``user`` may read it: the note when ``user`` is in its
+    audience, blank otherwise. The one place a note is matched to its audience in a query;
+    ``UseCaseEvent.note_for`` is the same for one event in hand."""
+    from usecases.access import reasoning_readers  # access reads these models
+
+    audience = Q(**{f"{via}note_audience": UseCaseEvent.NoteAudience.EVERYONE})
+    return Case(
+        When(audience | reasoning_readers(user, via=f"{via}use_case__"), then=F(f"{via}note")),
+        default=Value(""),
+        output_field=models.TextField(),
+    )
+
+
+class UseCaseEventQuerySet(models.QuerySet):
+    def visible_to(self, user) -> UseCaseEventQuerySet:
+        """The events of the proposals ``user`` may see, each with ``shown_note``: its note
+        when ``user`` is in the note's audience, else blank. Every surface that shows a note
+        (history, notifications, emails) shows ``shown_note`` or ``note_for``, never ``note``."""
+        return self.filter(use_case__in=UseCase.objects.visible_to(user)).annotate(
+            shown_note=shown_note(user)
+        )
+
+
 class UseCaseEvent(models.Model):
     """One entry in a proposal's history. Written once, in the same transaction as the
-    change it records, and never edited."""
+    change it records, and never edited.
+
+    Its note has an audience: everyone who may see the proposal, or only the readers of its
+    governance reasoning (review rationales, decisions, risk overrides, conditions:
+    ``usecases.access.may_read_reasoning``). Another proposal it names is kept as an id in
+    ``data`` (``usecases.history.MENTIONS``), never as a title in the note, so its title is
+    shown only to readers who may see that proposal."""
+
+    class NoteAudience(models.TextChoices):
+        EVERYONE = "everyone", "Everyone who may see the proposal"
+        GOVERNANCE = "governance", "Readers of its governance reasoning"
 
     class Kind(models.TextChoices):
         TRANSITION = "transition", "Status change"
@@ -215,10 +251,20 @@ class UseCaseEvent(models.Model):
     from_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
     note = models.TextField(blank=True)
+    # db_default too: bulk writers that list their columns (usecases.scale) get "everyone"
+    # unless they say otherwise.
+    note_audience = models.CharField(
+        max_length=20,
+        choices=NoteAudience.choices,
+        default=NoteAudience.EVERYONE,
+        db_default=NoteAudience.EVERYONE,
+    )
     data = models.JSONField(default=dict, blank=True)
     # A default, not auto_now_add: an imported inventory or a test may record when something
     # happened; what is written is still never changed afterwards.
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = UseCaseEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -235,6 +281,15 @@ class UseCaseEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise EventLogIsAppendOnly("Events are never deleted.")
 
+    def note_for(self, user) -> str:
+        """The note as ``user`` may read it (blank outside its audience), for one event in
+        hand whose proposal ``user`` may see; lists use ``visible_to``'s ``shown_note``."""
+        from usecases.access import may_read_reasoning  # access reads these models
+
+        if self.note_audience == self.NoteAudience.EVERYONE:
+            return self.note
+        return self.note if may_read_reasoning(user, self.use_case) else ""
+
 
 class Comment(models.Model):
     """A remark on a proposal. Written through ``engagement.add_comment``."""
@@ -243,7 +298,7 @@ class Comment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="use_case_comments"
     )
-    body = models.TextField()
+    body = LongTextField(max_length=5_000)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -324,8 +379,11 @@ class Attachment(models.Model):
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user) -> NotificationQuerySet:
         """The person's own notifications about proposals they may still see: one made
-        confidential since, or of a department the person has left, drops out."""
-        return self.filter(recipient=user, use_case__in=UseCase.objects.visible_to(user))
+        confidential since, or of a department the person has left, drops out. Each has
+        ``shown_note``: its event's note as the person may read it now."""
+        return self.filter(recipient=user, use_case__in=UseCase.objects.visible_to(user)).annotate(
+            shown_note=shown_note(user, via="event__")
+        )
 
 
 class Notification(models.Model):

@@ -6,24 +6,56 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from coe_portal import pagecache
 from coe_portal.mail import send_mail
 from coe_portal.models import User
 from usecases.access import can_see
-from usecases.counts import inbox
-from usecases.models import Follow, Notification, UseCaseEvent
+from usecases.history import mentions_for
+from usecases.models import Follow, Notification, NotificationQuerySet, UseCaseEvent
 
 
 def message_for(event: UseCaseEvent) -> str:
+    """The notification's line, the same for every recipient. The event's note and the other
+    proposal it names are not in it: they depend on the reader and are added when shown
+    (``inbox_for``) or mailed (``email_body``)."""
     title = event.use_case.title
     if event.kind == UseCaseEvent.Kind.COMMENT:
         who = event.actor or "Someone"
         return f"{who} commented on “{title}”."[:300]
     to_label = event.get_to_status_display() or event.to_status
-    text = f"“{title}” is now {to_label.lower()}."
-    if event.note:
-        text += f" Note: {event.note}"
-    return text[:300]
+    return f"“{title}” is now {to_label.lower()}."[:300]
+
+
+def inbox_for(user) -> NotificationQuerySet:
+    """The person's notifications, newest first, each with ``shown_note`` (the event's note
+    as the person may read it now; blank for comments, whose line says so). Pass a page of
+    them to ``with_mentions``."""
+    return Notification.objects.visible_to(user).select_related("event")
+
+
+def with_mentions(user, notifications) -> list[Notification]:
+    """``notifications`` as a list, each with ``mention``: the other proposal its event
+    names, as ``user`` may see it (one query for all)."""
+    notifications = list(notifications)
+    mentions = mentions_for(user, (n.event for n in notifications))
+    for n in notifications:
+        n.mention = mentions.get(n.event_id)
+        if n.event.kind == UseCaseEvent.Kind.COMMENT:
+            n.shown_note = ""
+    return notifications
+
+
+def email_body(event: UseCaseEvent, message: str, recipient) -> str:
+    """The email of one notification, written for its recipient: the note only if they are
+    in its audience, another proposal's title only if they may see it."""
+    lines = [message]
+    mention = mentions_for(recipient, [event]).get(event.pk)
+    if mention:
+        lines.append(mention.text)
+    note = event.note_for(recipient) if event.kind != UseCaseEvent.Kind.COMMENT else ""
+    if note:
+        lines.append(f"Note: {note}")
+    link = settings.PORTAL_BASE_URL.rstrip("/") + event.use_case.get_absolute_url()
+    return "\n".join(lines) + f"\n\nOpen the proposal: {link}\n"
 
 
 def recipients_for(event: UseCaseEvent) -> list[User]:
@@ -62,9 +94,7 @@ def notify_event(event_id: int) -> int:
                 )
         except IntegrityError:  # another worker made it first
             pass
-    pagecache.changed(*(inbox(person.pk) for person in people))
     sent = 0
-    link = settings.PORTAL_BASE_URL.rstrip("/") + event.use_case.get_absolute_url()
     pending = Notification.objects.filter(event=event, emailed_at__isnull=True).select_related(
         "recipient"
     )
@@ -76,7 +106,7 @@ def notify_event(event_id: int) -> int:
             continue
         send_mail(
             subject=f"[CoE Portal] {event.use_case.title}",
-            message=f"{message}\n\nOpen the proposal: {link}\n",
+            message=email_body(event, notification.message, notification.recipient),
             from_email=None,
             recipient_list=[notification.recipient.email],
         )
@@ -90,5 +120,4 @@ def mark_read(user, notification_ids=None) -> int:
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
     marked = qs.update(read_at=timezone.now())
-    pagecache.changed(inbox(user.pk))
     return marked

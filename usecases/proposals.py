@@ -6,7 +6,6 @@ from django.db import transaction
 
 from usecases.access import can_edit
 from usecases.attachments import sniff
-from usecases.counts import proposals_changed
 from usecases.lifecycle import StaleChange, TransitionError
 from usecases.models import Attachment, UseCase, UseCaseEvent
 
@@ -26,7 +25,6 @@ def create_proposal(*, actor, data: dict) -> UseCase:
     if not answers.get("department"):
         answers["department"] = actor.department
     with transaction.atomic():
-        proposals_changed()
         use_case = UseCase.objects.create(owner=actor, **answers)
         UseCaseEvent.objects.create(
             use_case=use_case, actor=actor, kind=UseCaseEvent.Kind.EDIT, note="Draft started."
@@ -43,7 +41,6 @@ def update_proposal(
     since (another tab, a reviewer's decision), nothing is saved and StaleChange says so.
     """
     with transaction.atomic():
-        proposals_changed(use_case_id)
         # Lock the row so two saves of the same proposal cannot interleave.
         use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
         if not can_edit(actor, use_case):
@@ -82,7 +79,6 @@ def add_attachment(use_case_id: int, *, actor, upload) -> Attachment:
     """Store ``upload`` on the proposal after checking its content (ValidationError if not)."""
     content_type = sniff(upload)
     with transaction.atomic():
-        proposals_changed(use_case_id)
         use_case = UseCase.objects.select_for_update().get(pk=use_case_id)
         if not can_edit(actor, use_case):
             raise TransitionError("Only the owner may add files, and only to a draft.")

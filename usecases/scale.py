@@ -29,6 +29,8 @@ STATUS_MIX = {
     S.IN_PRODUCTION: 17, S.RETIRED: 5, S.WITHDRAWN: 7,
 }  # fmt: skip
 DECISIONS = {S.APPROVED, S.APPROVED_WITH_CONDITIONS, S.REJECTED}
+DECIDED_ON_REVIEWS = DECISIONS | {S.CHANGES_REQUESTED}
+EVERYONE = UseCaseEvent.NoteAudience.EVERYONE
 
 VERBS = [
     "Summarise", "Draft", "Classify", "Triage", "Extract key terms from", "Translate",
@@ -263,6 +265,7 @@ def generate(run: ScaleRun) -> None:
                     "",
                     "",
                     body,
+                    EVERYONE,
                     {"comment": comment_pk},
                     when,
                 )
@@ -306,11 +309,14 @@ def generate(run: ScaleRun) -> None:
                 "",
                 "",
                 "Draft started.",
+                EVERYONE,
                 {},
                 p.created_at,
             )
             previous = S.DRAFT
             for (target, who, note), (_, when) in zip(PATHS[p.status], p.steps, strict=True):
+                # A decision on the reviews carries their reasoning (usecases.lifecycle).
+                decided = previous == S.IN_REVIEW and target in DECIDED_ON_REVIEWS
                 yield (
                     p.id,
                     actor_for[who](p),
@@ -318,6 +324,7 @@ def generate(run: ScaleRun) -> None:
                     previous,
                     target,
                     note,
+                    UseCaseEvent.NoteAudience.GOVERNANCE if decided else EVERYONE,
                     {},
                     when,
                 )
@@ -326,7 +333,8 @@ def generate(run: ScaleRun) -> None:
 
     run.write(
         UseCaseEvent,
-        ["use_case_id", "actor_id", "kind", "from_status", "to_status", "note", "data", "created_at"],
+        ["use_case_id", "actor_id", "kind", "from_status", "to_status", "note", "note_audience",
+         "data", "created_at"],
         events(),
     )  # fmt: skip
     run.write(Comment, ["id", "use_case_id", "author_id", "body", "created_at"], comments)

@@ -9,20 +9,15 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coe_portal import pagecache
 from coe_portal.htmx import render_page, wants_fragment
 from coe_portal.paging import CappedCountPaginator
-from coe_portal.roles import sees_everything
-from governance.models import may_read_governance
 from usecases import engagement, exporting
 from usecases.access import can_edit, get_use_case_for_user
 from usecases.attachments import safe_file_name
 from usecases.choices import TEAM_ROLES, Status
-from usecases.counts import PROPOSALS, audience, proposal_topic, supporters
-from usecases.duplicates import mark_duplicate, may_mark_duplicate
+from usecases.duplicates import MERGEABLE_STATUSES, mark_duplicate, may_mark_duplicate
 from usecases.filters import UseCaseFilterSet
 from usecases.forms import (
     REQUIRED_FOR_SUBMISSION,
@@ -32,7 +27,9 @@ from usecases.forms import (
     TransitionForm,
     UseCaseForm,
 )
+from usecases.history import history_for, seen_proposals
 from usecases.lifecycle import (
+    DecidedOnReviews,
     IncompleteProposal,
     TransitionError,
     available_transitions,
@@ -45,9 +42,8 @@ from usecases.models import (
     Follow,
     Notification,
     UseCase,
-    UseCaseEvent,
 )
-from usecases.notifications import mark_read
+from usecases.notifications import inbox_for, mark_read, with_mentions
 from usecases.proposals import add_attachment, create_proposal, update_proposal
 from usecases.similar import similar_to
 
@@ -60,31 +56,16 @@ PAGE_SIZE = 25
 @require_GET
 def usecase_list(request: HttpRequest) -> HttpResponse:
     """Explore: every proposal the person may see, filtered, searched, sorted and paged."""
-    # The filters and the page are worked out only when the shared parts are not cached.
-    filterset = SimpleLazyObject(
-        lambda: UseCaseFilterSet(
-            request.GET,
-            queryset=UseCase.objects.visible_to(request.user).select_related("department", "owner"),
-            request=request,
-        )
+    filterset = UseCaseFilterSet(
+        request.GET,
+        queryset=UseCase.objects.visible_to(request.user).select_related("department", "owner"),
+        request=request,
     )
-    query = request.GET.urlencode()
+    page = CappedCountPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render_page(
         request,
         "usecases/usecase_list.html",
-        {
-            "filter": filterset,
-            "page": SimpleLazyObject(
-                lambda: CappedCountPaginator(filterset.qs, PAGE_SIZE).get_page(
-                    request.GET.get("page")
-                )
-            ),
-            # Under the proposals' topic too: an import adds the departments the filter lists.
-            "filter_part": pagecache.key("explore-filters", query, topics=[PROPOSALS]),
-            "results_part": pagecache.key(
-                "explore-results", audience(request), query, topics=[PROPOSALS]
-            ),
-        },
+        {"filter": filterset, "page": page},
         partial="results",
     )
 
@@ -231,8 +212,7 @@ def usecase_validate(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def usecase_similar(request: HttpRequest) -> HttpResponse:
-    """Similar proposals the person may see, for the form's side panel (htmx). The answer
-    is shared with everyone who sees the same proposals and asks the same."""
+    """Similar proposals the person may see, for the form's side panel (htmx)."""
     title, problem = request.GET.get("title", ""), request.GET.get("problem", "")
     exclude = request.GET.get("exclude")
     exclude_id = int(exclude) if exclude and exclude.isdigit() else None
@@ -240,13 +220,8 @@ def usecase_similar(request: HttpRequest) -> HttpResponse:
         request,
         "usecases/includes/similar_results.html",
         {
-            "results": SimpleLazyObject(
-                lambda: similar_to(request.user, title, problem, exclude_id=exclude_id)
-            ),
+            "results": similar_to(request.user, title, problem, exclude_id=exclude_id),
             "asked": bool(title or problem),
-            "part": pagecache.key(
-                "similar", audience(request), title, problem, exclude_id, topics=[PROPOSALS]
-            ),
         },
     )
 
@@ -254,103 +229,40 @@ def usecase_similar(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- the proposal page
 
 
-def _engagement_context(user, use_case: UseCase, engagement: dict | None = None) -> dict:
-    """What the support card shows: ``engagement`` (``_engagement``'s answer, read now when
-    not given) and whether the person may endorse."""
+def _engagement_context(user, use_case: UseCase) -> dict:
+    """What the support card shows: the person's endorsement and follow, the follower count
+    and whether the person may endorse."""
     return {
         "use_case": use_case,
-        **(engagement or _engagement(user, use_case.pk)),
+        **_engagement(user, use_case.pk),
         "may_endorse": use_case.owner_id != user.pk,
-    }
-
-
-# What the live bits of a proposal's page read (title, what the person may do, their
-# engagement, the scores); everything else is shown from shared parts.
-DETAIL_LIVE_FIELDS = (
-    "title",
-    "status",
-    "owner",
-    "department",
-    "duplicate_of",
-    "endorsement_count",
-    "team_roles",
-    "value_score",
-    "feasibility_score",
-    "quadrant",
-)
-
-
-def _detail_parts(request: HttpRequest, use_case: UseCase) -> dict:
-    """The keys of the proposal page's shared parts: what it shows the same to everyone who
-    may open it (heading, answers, comments, files and history), kept until this proposal
-    changes. The person may open it (checked just before, on live data) and nothing in
-    these parts depends on who reads it, so they need no audience. The governance panel is
-    shared only in its summary form; those who may read the reviews get theirs live."""
-    topics = [proposal_topic(use_case.pk)]
-    parts = dict.fromkeys(["head", "answers", "comments", "history"], topics)
-    if not may_read_governance(request.user, use_case):
-        parts["governance"] = topics  # the summary
-    if use_case.duplicate_of_id:  # it shows the original's title
-        parts["duplicate"] = [*topics, proposal_topic(use_case.duplicate_of_id)]
-    # A part without a key (None) is rendered for this person alone.
-    return {
-        "governance": None,
-        "duplicate": None,
-        **pagecache.keys(
-            "proposal",
-            use_case.pk,
-            parts={
-                **parts,
-                "comment_field": [],
-                # Not a part but a value, fetched in the same round trip: the reader's
-                # endorsement and follow, and the follower count.
-                f"engagement:{request.user.pk}": [supporters(use_case.pk)],
-            },
-        ),
     }
 
 
 @require_GET
 def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A proposal's page, rendered live for the person: answers, governance, comments,
+    files, history, their support and the actions they may take."""
     user = request.user
-    if sees_everything(user):
-        # CoE staff and leadership get the governance panel live, and it reads the whole
-        # proposal: read it at once rather than the live columns and then the rest.
-        use_case = proposal = get_use_case_for_user(user, pk)
-    else:
-        use_case = get_use_case_for_user(user, pk, only=DETAIL_LIVE_FIELDS)
-        # The whole proposal: read only to rebuild a shared part (or for the governance
-        # panel of the owner and the department's champions).
-        proposal = SimpleLazyObject(
-            lambda: UseCase.objects.select_related(
-                "department", "owner", "platform", "duplicate_of"
-            ).get(pk=use_case.pk)
-        )
-    parts = _detail_parts(request, use_case)
-    engagement = pagecache.get_or_set(
-        parts.pop(f"engagement:{user.pk}"), lambda: _engagement(user, use_case.pk)
-    )
+    use_case = get_use_case_for_user(user, pk)
     roles_had = set(use_case.team_roles or [])
     context = {
-        **_engagement_context(user, use_case, engagement),
-        "proposal": proposal,
-        # Lazy: only a shared part being rebuilt reads them.
-        "events": SimpleLazyObject(
-            lambda: list(UseCaseEvent.objects.filter(use_case=use_case).select_related("actor"))
+        **_engagement_context(user, use_case),
+        "events": history_for(user, use_case),
+        # The original is named only to a reader who may see it.
+        "duplicate_of": seen_proposals(user, [use_case.duplicate_of_id]).get(
+            use_case.duplicate_of_id
         ),
-        "comments": SimpleLazyObject(
-            lambda: list(Comment.objects.filter(use_case=use_case).select_related("author"))
-        ),
-        "attachments": SimpleLazyObject(lambda: list(Attachment.objects.filter(use_case=use_case))),
+        "comments": Comment.objects.filter(use_case=use_case).select_related("author"),
+        "attachments": Attachment.objects.filter(use_case=use_case),
         "transitions": available_transitions(user, use_case),
         "can_edit": can_edit(user, use_case),
         "may_mark_duplicate": may_mark_duplicate(user, use_case)
-        and use_case.status in (Status.SUBMITTED, Status.TRIAGE, Status.IN_REVIEW)
+        and use_case.status in MERGEABLE_STATUSES
         and not use_case.duplicate_of_id,
         "team_roles_had": [label for slug, label in TEAM_ROLES if slug in roles_had],
         "missing_roles": [(slug, label) for slug, label in TEAM_ROLES if slug not in roles_had],
         "comment_form": CommentForm(),
-        "parts": parts,
     }
     return render(request, "usecases/usecase_detail.html", context)
 
@@ -358,7 +270,7 @@ def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _engagement(user, use_case_id: int) -> dict:
     """Whether ``user`` endorsed and follows the proposal, and how many follow it. Two plain
     queries: one with the three as subqueries costs more to build than the round trip it
-    saves. The page keeps the answer under the proposal's ``supporters`` topic."""
+    saves."""
     follows = Follow.objects.filter(use_case_id=use_case_id).aggregate(
         mine=Count("pk", filter=Q(user=user)), total=Count("pk")
     )
@@ -371,6 +283,8 @@ def _engagement(user, use_case_id: int) -> dict:
 
 @require_POST
 def usecase_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """One of the lifecycle actions the proposal's page offers (never a decision: those are
+    made on the reviews, and asking for one here is refused)."""
     use_case = get_use_case_for_user(request.user, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid() or form.cleaned_data["target"] not in Status.values:
@@ -387,6 +301,11 @@ def usecase_transition(request: HttpRequest, pk: int) -> HttpResponse:
     except IncompleteProposal as exc:
         messages.error(request, str(exc))
         return redirect("usecases:usecase_edit", pk=use_case.pk)
+    except DecidedOnReviews as exc:
+        if wants_fragment(request):  # no page to come back to: the refusal is the answer
+            return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
+        messages.error(request, str(exc))
+        return redirect("governance:case", use_case.pk)
     except TransitionError as exc:
         messages.error(request, str(exc))
     else:
@@ -501,8 +420,8 @@ def usecase_mark_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    notifications = Notification.objects.visible_to(request.user)
-    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(inbox_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_mentions(request.user, page.object_list)
     return render(request, "usecases/notification_list.html", {"page": page})
 
 

@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from coe_portal.roles import is_coe_staff
 from governance import reviews as review_logic
-from governance.models import Condition, RegisterEntry, Review, Triage, may_read_governance
+from governance.models import Condition, RegisterEntry, Review, Triage
 from governance.risk import NIST_RISKS, nist_flags, platform_warnings, suggest_tier
+from usecases.access import may_read_reasoning
 from usecases.choices import LIVE_STATUSES, Status
 
 register = template.Library()
@@ -19,7 +20,7 @@ register = template.Library()
 def governance_panel(use_case, user) -> dict:
     """Everything the panel needs in about five queries: risk, reviews, conditions,
     assignment, register entry, and what ``user`` may do."""
-    if not may_read_governance(user, use_case):
+    if not may_read_reasoning(user, use_case):
         return _summary(use_case)
     try:
         assessment = use_case.risk_assessment
@@ -99,14 +100,10 @@ def _summary(use_case) -> dict:
     }
 
 
-QUEUE_COUNTS_SECONDS = 60
-
-
 @register.simple_tag
 def queue_counts(user, portal_settings=None) -> dict:
     """New (submitted) and overdue proposals in ``user``'s queue, for the home page tile:
-    one query, remembered on the user for the rest of the request."""
-    from django.core.cache import cache
+    counted live in one query, remembered on the user for the rest of the request."""
     from django.db.models import Count, Q
     from django.utils import timezone
 
@@ -120,17 +117,9 @@ def queue_counts(user, portal_settings=None) -> dict:
         return {"new": 0, "overdue": 0}
     sla_days = (portal_settings or PortalSettings.load()).review_sla_days
     cutoff = review_logic.subtract_working_days(timezone.localdate(), sla_days)
-    # The counts run over the whole queue (tens of thousands of rows at scale) and are the
-    # same for every CoE staff member, and for the champions of one department: kept for a
-    # minute in the cache, so the home page does not count the queue on every visit.
-    scope = "staff" if is_coe_staff(user) else f"champion:{user.department_id}"
-    key = f"governance:queue_counts:{scope}:{cutoff.isoformat()}"
-    counts = cache.get(key)
-    if counts is None:
-        counts = review_logic.queue_for(user).aggregate(
-            new=Count("pk", filter=Q(status=Status.SUBMITTED)),
-            overdue=Count("pk", filter=Q(submitted_at__date__lt=cutoff)),
-        )
-        cache.set(key, counts, QUEUE_COUNTS_SECONDS)
+    counts = review_logic.queue_for(user).aggregate(
+        new=Count("pk", filter=Q(status=Status.SUBMITTED)),
+        overdue=Count("pk", filter=Q(submitted_at__date__lt=cutoff)),
+    )
     user._governance_queue_counts = counts
     return counts

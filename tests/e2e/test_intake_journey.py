@@ -96,16 +96,22 @@ def test_endorse_in_place(demo, page, live_server, login, screenshot):
     screenshot(page, "intake-endorsed")
 
 
-def test_reviewer_requests_changes_with_a_note(demo, page, live_server, login, screenshot):
+def test_reviewer_requests_changes_on_a_review_not_on_the_proposal(
+    demo, page, live_server, login, screenshot
+):
+    """Decisions are made on the reviews (issue 15): the proposal page offers none, the
+    review page records one with its rationale."""
     login(page, "reviewer")
     page.goto(f"{live_server.url}/proposals/?q=Suggested+replies")
     page.get_by_role("link", name="Suggested replies for customer support tickets").click()
-    expect(page.get_by_role("heading", name="Actions")).to_be_visible()
+    expect(page.get_by_role("heading", name="Governance")).to_be_visible()
+    expect(page.get_by_role("button", name="Request changes")).to_have_count(0)
     screenshot(page, "intake-proposal-reviewer")
-    page.get_by_label("Note for “Request changes” (required)").fill("Add the data retention plan.")
-    page.get_by_role("button", name="Request changes").click()
-    expect(page.get_by_text("The proposal is now changes requested.")).to_be_visible()
-    expect(page.locator(".timeline")).to_contain_text("Add the data retention plan.")
+    page.locator("#governance-panel").get_by_role("link", name="Review").first.click()
+    page.get_by_label("Request changes").check()
+    page.get_by_label("Rationale").fill("Add the data retention plan.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("decision is recorded.")).to_be_visible()
 
 
 def test_reviewer_opens_the_duplicate_form(demo, page, live_server, login, screenshot):

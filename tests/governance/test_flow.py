@@ -209,3 +209,108 @@ def test_champion_cannot_be_given_another_departments_proposal(
 ):
     with pytest.raises(ReviewError, match="does not triage"):
         reviews.assign(foreign_submitted.pk, champion, actor=reviewer)
+
+
+# --- the decision is made on the reviews, and only there (issue 15) --------------------
+
+
+def decide(review, actor, outcome=Outcome.APPROVE, **extra):
+    review.refresh_from_db()
+    return reviews.decide_review(
+        review.pk, actor=actor, outcome=outcome, rationale="Reasons.",
+        answers=answer_all(review), expected_version=review.version, **extra,
+    )  # fmt: skip
+
+
+def test_the_proposal_is_decided_only_when_every_review_of_the_round_is(submitted, reviewer):
+    first, *rest = accept(submitted, reviewer)
+    decide(first, reviewer)
+
+    submitted.refresh_from_db()
+    assert submitted.status == Status.IN_REVIEW
+    assert not RegisterEntry.objects.filter(use_case=submitted).exists()
+    for review in rest:
+        decide(review, reviewer)
+    submitted.refresh_from_db()
+    assert submitted.status == Status.APPROVED
+    decision = UseCaseEvent.objects.get(use_case=submitted, to_status=Status.APPROVED)
+    assert sorted(decision.data["reviews"]) == sorted(r.pk for r in [first, *rest])
+
+
+def test_raising_the_tier_to_prohibited_after_approvals_stops_the_last_approval(
+    submitted, reviewer
+):
+    from governance.risk import override_tier
+
+    first, second, last = accept(submitted, reviewer)
+    decide(first, reviewer)
+    decide(second, reviewer)
+    override_tier(submitted.pk, "prohibited", actor=reviewer, reason="Emotion recognition.")
+
+    with pytest.raises(ReviewError, match="prohibited risk tier cannot be approved"):
+        decide(last, reviewer)
+    with pytest.raises(ReviewError, match="prohibited"):
+        decide(last, reviewer, Outcome.APPROVE_WITH_CONDITIONS, conditions=[
+            ConditionInput("Label output", submitted.owner, timezone.localdate()),
+        ])  # fmt: skip
+    last.refresh_from_db()
+    assert last.status == ReviewStatus.OPEN
+    decide(last, reviewer, Outcome.REJECT)
+    submitted.refresh_from_db()
+    assert submitted.status == Status.REJECTED
+    assert not RegisterEntry.objects.filter(use_case=submitted).exists()
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status"),
+    [(Outcome.REJECT, Status.REJECTED), (Outcome.REQUEST_CHANGES, Status.CHANGES_REQUESTED)],
+)
+def test_a_decision_other_than_approval_writes_no_register_entry(
+    submitted, reviewer, outcome, status
+):
+    first, *rest = accept(submitted, reviewer)
+    decide(first, reviewer, outcome)
+    for review in rest:
+        decide(review, reviewer)
+
+    submitted.refresh_from_db()
+    assert submitted.status == status
+    assert not RegisterEntry.objects.filter(use_case=submitted).exists()
+
+
+def test_approval_writes_the_register_entry_with_the_tiers_rereview_date(submitted, reviewer):
+    from governance.models import TierPolicy
+
+    TierPolicy.objects.filter(tier="limited").update(rereview_after_days=90)
+    for review in accept(submitted, reviewer):
+        decide(review, reviewer)
+
+    entry = RegisterEntry.objects.get(use_case=submitted)
+    assert entry.next_review_on == timezone.localdate() + timedelta(days=90)
+    assert entry.last_reviewed_on == timezone.localdate() and not entry.rereview_open
+
+
+def test_the_coe_does_not_decide_a_review_routed_to_the_departments_champion(
+    submitted, champion, reviewer
+):
+    PortalSettings.objects.filter(pk=1).update(operating_model="federated")
+    review = accept(submitted, reviewer)[0]
+    assert review.reviewer_kind == ReviewerKind.CHAMPION
+
+    with pytest.raises(ReviewError, match="not routed to you"):
+        decide(review, reviewer)
+    # Once the department has no champion left, the CoE takes over (routing's fallback).
+    champion.groups.clear()
+    decide(review, reviewer)
+
+
+def test_reviews_of_a_withdrawn_proposal_cannot_be_decided(submitted, reviewer, employee):
+    from usecases.lifecycle import change_status
+
+    review = accept(submitted, reviewer)[0]
+    change_status(submitted.pk, Status.WITHDRAWN, actor=employee)
+
+    with pytest.raises(StaleReview, match="no longer in review"):
+        decide(review, reviewer, Outcome.REJECT)
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.OPEN

@@ -31,10 +31,10 @@ def test_the_scheduled_period_is_the_last_complete_one(kind, today, start, end):
 
 
 def test_requesting_a_report_generates_it_after_commit(
-    leader, department, django_capture_on_commit_callbacks, mailoutbox
+    leader, coe_admin, department, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        report = reports.request_report("adoption", MAY, actor=leader)
+        report = reports.request_report("adoption", MAY, actor=coe_admin)
 
     report.refresh_from_db()
     assert report.status == "ready"
@@ -47,13 +47,13 @@ def test_requesting_a_report_generates_it_after_commit(
 
 
 def test_regenerating_replaces_the_report_instead_of_adding_one(
-    leader, department, django_capture_on_commit_callbacks
+    leader, coe_admin, department, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        first = reports.request_report("adoption", MAY, actor=leader)
+        first = reports.request_report("adoption", MAY, actor=coe_admin)
     UseCaseFactory(owner__department=department, department=department, status="submitted")
     with django_capture_on_commit_callbacks(execute=True):
-        again = reports.request_report("adoption", dt.date(2026, 5, 17), actor=leader)
+        again = reports.request_report("adoption", dt.date(2026, 5, 17), actor=coe_admin)
 
     assert again.pk == first.pk
     assert Report.objects.count() == 1
@@ -62,9 +62,11 @@ def test_regenerating_replaces_the_report_instead_of_adding_one(
     assert again.attempts == 2
 
 
-def test_a_second_run_of_the_same_task_does_nothing(leader, django_capture_on_commit_callbacks):
+def test_a_second_run_of_the_same_task_does_nothing(
+    leader, coe_admin, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        report = reports.request_report("readiness", MAY, actor=leader)
+        report = reports.request_report("readiness", MAY, actor=coe_admin)
 
     assert reports.generate_report(report.pk) is None
     report.refresh_from_db()
@@ -88,14 +90,14 @@ def test_a_run_whose_worker_died_is_taken_over_by_the_redelivered_task(settings)
 
 
 def test_a_failure_is_recorded_and_the_next_request_retries_it(
-    leader, monkeypatch, django_capture_on_commit_callbacks
+    leader, coe_admin, monkeypatch, django_capture_on_commit_callbacks
 ):
     def broken(report, progress):
         raise ValueError("no figures for this month")
 
     monkeypatch.setitem(reports.BUILDERS, "adoption", broken)
     with django_capture_on_commit_callbacks(execute=True):
-        report = reports.request_report("adoption", MAY, actor=leader)
+        report = reports.request_report("adoption", MAY, actor=coe_admin)
     report.refresh_from_db()
     assert report.status == "failed"
     assert report.error == "ValueError: no figures for this month"
@@ -103,7 +105,7 @@ def test_a_failure_is_recorded_and_the_next_request_retries_it(
 
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
-        reports.request_report("adoption", MAY, actor=leader)
+        reports.request_report("adoption", MAY, actor=coe_admin)
     report.refresh_from_db()
     assert report.status == "ready"
     assert report.error == ""
@@ -155,16 +157,16 @@ def test_a_bug_is_recorded_but_not_retried(monkeypatch):
 
 
 def test_what_changed_compares_with_the_previous_report(
-    leader, department, django_capture_on_commit_callbacks
+    leader, coe_admin, department, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        reports.request_report("adoption", dt.date(2026, 4, 1), actor=leader)
+        reports.request_report("adoption", dt.date(2026, 4, 1), actor=coe_admin)
     uc = UseCaseFactory(owner__department=department, department=department, status="submitted")
     UseCase.objects.filter(pk=uc.pk).update(
         created_at=timezone.make_aware(dt.datetime(2026, 5, 10, 9, 0))
     )
     with django_capture_on_commit_callbacks(execute=True):
-        may = reports.request_report("adoption", MAY, actor=leader)
+        may = reports.request_report("adoption", MAY, actor=coe_admin)
 
     may.refresh_from_db()
     changes = may.data["changes"]
@@ -194,9 +196,9 @@ def test_a_second_beat_keeps_the_ready_report_and_emails_once(
     assert len(mailoutbox) == 1
 
 
-def test_csv_has_a_row_per_kpi(leader, department, django_capture_on_commit_callbacks):
+def test_csv_has_a_row_per_kpi(leader, coe_admin, department, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        report = reports.request_report("adoption", MAY, actor=leader)
+        report = reports.request_report("adoption", MAY, actor=coe_admin)
     report.refresh_from_db()
 
     lines = reports.as_csv(report).strip().splitlines()
@@ -222,7 +224,7 @@ def test_schedules_exist_and_are_editable_rows():
 
 
 def test_adoption_report_reads_the_snapshots_the_dashboard_shows(
-    leader, department, django_capture_on_commit_callbacks
+    leader, coe_admin, department, django_capture_on_commit_callbacks
 ):
     from metrics import snapshots
     from metrics.models import KpiSnapshot
@@ -233,7 +235,7 @@ def test_adoption_report_reads_the_snapshots_the_dashboard_shows(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = reports.request_report("adoption", MAY, actor=leader)
+        report = reports.request_report("adoption", MAY, actor=coe_admin)
 
     report.refresh_from_db()
     pilot = next(row for row in report.data["kpis"] if row["kpi"] == "stage_pilot")

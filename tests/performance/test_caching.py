@@ -1,76 +1,96 @@
-"""Cached pages show changes made through the logic functions at once."""
+"""No cache decides what a reader sees (issue 15): a change made where no logic function
+runs (the Django admin's bulk actions, a shell's ``QuerySet.update()``, a task) shows on the
+next request, because every list, count and figure is read live."""
 
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from coe_portal.roles import Role
-from skilling import coverage, enrolments
-from skilling.models import AdoptionRole, RoleSkill
-from tests.factories import UserFactory
+from metrics import snapshots
+from metrics.models import KpiSnapshot
+from skilling.choices import EnrolmentStatus
+from skilling.models import AdoptionRole, Enrolment, LearnerProfile, RoleSkill
+from tests.factories import UseCaseFactory, UserFactory
 from tests.skilling.factories import LearningResourceFactory, SkillFactory, path_for
+from usecases.choices import Status
+from usecases.models import UseCase
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_completion_shows_on_the_cached_coverage_at_once(
-    client, department, employee, django_capture_on_commit_callbacks
+def _body(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def _explore(client, user, **params) -> str:
+    client.force_login(user)
+    return client.get("/proposals/", params).content.decode()
+
+
+def test_a_proposal_made_confidential_in_the_shell_leaves_explore_at_once(
+    client, employee, colleague, outsider
 ):
+    use_case = UseCaseFactory(owner=colleague, status=Status.SUBMITTED, title="Quiet merger plan")
+    surfaces = ["/proposals/", "/api/v1/use-cases/", "/proposals/export.csv"]
+    for url in surfaces:  # read once: whatever a cache would keep, it has now
+        client.force_login(outsider)
+        assert "Quiet merger plan" in _body(client.get(url))
+
+    UseCase.objects.filter(pk=use_case.pk).update(confidential=True)
+
+    client.force_login(outsider)
+    for url in surfaces:
+        assert "Quiet merger plan" not in _body(client.get(url)), url
+    assert "Quiet merger plan" in _explore(client, colleague)  # the owner still sees it
+
+
+def test_a_status_set_in_the_shell_shows_in_the_lists_and_the_home_counts(client, employee):
+    use_case = UseCaseFactory(owner=employee, status=Status.DRAFT, title="Invoice triage")
+    assert "Invoice triage" in _explore(client, employee, status=Status.DRAFT)
+    client.get("/")
+
+    UseCase.objects.filter(pk=use_case.pk).update(status=Status.SUBMITTED)
+
+    assert "Invoice triage" not in _explore(client, employee, status=Status.DRAFT)
+    assert "Invoice triage" in _explore(client, employee, status=Status.SUBMITTED)
+    assert client.get("/").wsgi_request._intake_counts["drafts"] == 0
+
+
+def test_a_completion_recorded_in_the_shell_shows_on_coverage_at_once(client, department, employee):
     skill = SkillFactory()
     role = AdoptionRole.objects.create(name="Builder", slug="builder", summary="Builds.")
     RoleSkill.objects.create(role=role, skill=skill, level=1)
     resource = LearningResourceFactory(skills=[skill])
     path_for(role, [resource])
-    enrolments.set_roles(actor=employee, current_role=None, target_role=role)
+    LearnerProfile.objects.create(user=employee, target_role=role)
+    enrolment = Enrolment.objects.create(user=employee, resource=resource)
     champion = UserFactory(username="cham", department=department, roles=[Role.CHAMPION])
-
-    (before,), _ = coverage.cached_department_coverage([department])
-    assert next(r for r in before.roles if r.role == role).completed_path == 0
-    with django_capture_on_commit_callbacks(execute=True):
-        enrolments.complete(resource, actor=employee)
-    (after,), _ = coverage.cached_department_coverage([department])
-    assert next(r for r in after.roles if r.role == role).completed_path == 1
     client.force_login(champion)
-    assert client.get("/learning/coverage/").status_code == 200
+
+    def completed() -> int:
+        report = client.get("/api/v1/skills-coverage/").json()[0]
+        return next(r for r in report["roles"] if r["role"] == "builder")["completed_path"]
+
+    assert completed() == 0
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        status=EnrolmentStatus.COMPLETED, progress=100, completed_at=timezone.now()
+    )
+    assert completed() == 1
 
 
-def test_other_departments_keep_their_cached_coverage(department, other_department, outsider):
-    coverage.cached_department_coverage([other_department])
-    coverage.cached_department_coverage([department])
-    coverage.forget(department.pk)
-
-    with CaptureQueriesContext(connection) as kept:
-        coverage.cached_department_coverage([other_department])
-    with CaptureQueriesContext(connection) as worked_out:
-        coverage.cached_department_coverage([department])
-    assert not kept.captured_queries
-    assert worked_out.captured_queries
-
-    coverage.forget()  # a path changed: every department's figures
-    with CaptureQueriesContext(connection) as again:
-        coverage.cached_department_coverage([other_department])
-    assert again.captured_queries
+def _tile(body: str, kpi: str) -> str:
+    """The figure a dashboard tile shows."""
+    tile = body[body.index(f'data-kpi="{kpi}"') :]
+    return tile[tile.index('class="figure">') + 15 : tile.index("</strong>")]
 
 
-def test_dashboard_works_out_the_per_department_parts_only_when_not_cached(
-    client, leader, department
-):
-    from django.utils import timezone
-
-    from metrics import snapshots
-    from tests.factories import ReadinessAssessmentFactory
-
-    ReadinessAssessmentFactory(department=department, year=2026, quarter=1)
+def test_a_snapshot_rewritten_in_the_shell_shows_on_the_dashboard_at_once(client, leader):
     snapshots.take_snapshots(timezone.localdate())
     client.force_login(leader)
-
-    def readiness_queries() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            body = client.get("/metrics/").content.decode()
-        assert 'class="table heatmap"' in body and "chart-comparison" in body
-        return sum("metrics_readinessassessment" in q["sql"] for q in queries)
-
-    assert readiness_queries() > 0  # worked out and rendered into the cache
-    assert readiness_queries() == 0  # shown from the cache, nothing worked out
+    assert _tile(client.get("/metrics/").content.decode(), "new_proposals") == "0"
+    KpiSnapshot.objects.filter(kpi="new_proposals", scope=0).update(value=4321)
+    assert _tile(client.get("/metrics/").content.decode(), "new_proposals") == "4321"

@@ -45,9 +45,14 @@ def test_past_the_cap_paging_goes_on_to_the_last_row(rows):
     assert page.number == 3 and page.end_index() == 12
 
 
-def test_past_the_last_row_a_page_falls_back_to_the_first(rows):
-    page = SmallCap(rows, 5).get_page(9)
-    assert page.number == 1
+@pytest.mark.parametrize("number", [9, 10**20, 2**63, "-1"])
+def test_past_the_last_row_a_page_falls_back_to_the_last(rows, number):
+    page = SmallCap(rows, 5).get_page(number)
+    assert (page.number, [uc.title for uc in page]) == (3, ["Row 10", "Row 11"])
+
+
+def test_a_page_number_that_is_no_number_shows_the_first_page(rows):
+    assert SmallCap(rows, 5).get_page("abc").number == 1
 
 
 def test_the_label_says_more_than_past_the_cap(rows):

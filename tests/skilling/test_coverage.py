@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from skilling import coverage
 from skilling.choices import Level
 from skilling.coverage import department_coverage
 from tests.factories import UserFactory
@@ -128,51 +127,3 @@ def test_coverage_runs_seven_queries_whatever_the_size(
         profile(user, current=world["r1"], target=world["r2"])
     with django_assert_num_queries(7):
         department_coverage([department, other_department])
-
-
-def _figures(report):
-    roles = [
-        (r.role.slug, r.holding, r.targeting, r.learners, r.completed_path, r.path_completion)
-        for r in report.roles
-    ]
-    skills = sorted((s.skill.slug, s.needed_by, s.below_level) for s in report.skills)
-    return (
-        report.name,
-        report.people,
-        report.with_current_role,
-        report.with_target_role,
-        roles,
-        skills,
-    )
-
-
-def test_the_cached_figures_are_the_worked_out_ones_whatever_is_cached(
-    department, other_department, world, monkeypatch
-):
-    """The cache keeps each department's figures and adds them up for the total; after a
-    change only the changed department's are worked out again."""
-    both = [department, other_department]
-    expected_reports, expected_total = department_coverage(both)
-
-    def matches(result) -> bool:
-        reports, total = result
-        return [_figures(r) for r in reports] == [_figures(r) for r in expected_reports] and (
-            _figures(total) == _figures(expected_total)
-        )
-
-    coverage.cached_department_coverage([department])  # Finance's figures are cached first
-    assert matches(coverage.cached_department_coverage(both))
-
-    worked_out = []
-    original = coverage.department_coverage
-
-    def recording(departments):
-        worked_out.append([d.code for d in departments])
-        return original(departments)
-
-    monkeypatch.setattr(coverage, "department_coverage", recording)
-    coverage.forget(other_department.pk)
-    assert matches(coverage.cached_department_coverage(both))
-    coverage.forget()  # a path changed: every department
-    assert matches(coverage.cached_department_coverage(both))
-    assert worked_out == [[other_department.code], [department.code, other_department.code]]

@@ -42,15 +42,18 @@ def test_merge_moves_endorsements_and_followers_without_double_endorsing(pair, r
     # The duplicate's owner follows the original now.
     assert Follow.objects.filter(use_case=original, user=duplicate.owner).exists()
     event = UseCaseEvent.objects.get(use_case=duplicate, to_status="rejected")
-    assert f"#{original.pk}" in event.note and "Same idea." in event.note
+    # The original is named by id, not by title in the note (usecases.history).
+    assert event.data["duplicate_of"] == original.pk and event.note == "Same idea."
 
 
-def test_owner_is_told(pair, reviewer, django_capture_on_commit_callbacks):
+def test_owner_is_told(pair, reviewer, django_capture_on_commit_callbacks, mailoutbox):
     original, duplicate = pair
     with django_capture_on_commit_callbacks(execute=True):
         mark_duplicate(duplicate.pk, original.pk, actor=reviewer)
     message = Notification.objects.get(recipient=duplicate.owner, use_case=duplicate).message
-    assert "rejected" in message and f"#{original.pk}" in message
+    assert "rejected" in message
+    (email,) = [m for m in mailoutbox if duplicate.owner.email in m.to]
+    assert f"Duplicate of #{original.pk} “{original.title}”." in email.body
 
 
 @pytest.mark.parametrize("who", ["employee", "colleague", "outsider"])
