@@ -26,6 +26,23 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Transactional tests (the browser journeys, the integration tests) last, as Django's
+    runner orders them: each ends by emptying every table, the rows the migrations wrote
+    (the policy pack, the taxonomy, the schedules) included, so a test after one would find
+    them gone. pytest-django sorts them last, but pytest's own reordering for parametrised
+    higher-scoped fixtures (the browser's) runs later and can pull them forward."""
+    items.sort(key=_transactional)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Real hashers are slow on purpose; tests create many users and need no secrecy."""
@@ -34,8 +51,8 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: cached pages (coverage, dashboards) must not
-    carry one test's figures into the next, whose rows may reuse the same ids."""
+    """Each test starts with an empty cache: throttle counters and locks must not carry
+    one test's requests into the next."""
     from django.core.cache import cache
 
     cache.clear()
