@@ -335,7 +335,7 @@ def drive(session: Session, page: Page, seconds: float, clients: int) -> Measure
 
 def cold(session: Session, page: Page, redis_url: str, samples: int = 3) -> float | None:
     """The median time of one request to the page's first URL with the cache emptied just
-    before: what the first reader pays after a change (shared parts are rebuilt)."""
+    before: what the first reader pays after a change."""
     import redis
 
     store = redis.Redis.from_url(redis_url)
