@@ -98,9 +98,14 @@ TEMPLATES = [
 ]
 
 # Database: a SQLite file by default; DATABASE_URL (postgres://…) in every real deployment.
-# Connections stay open between requests: on two cores that alone gives several times the
-# throughput of a new connection per request. Health checks drop connections that a
-# PostgreSQL restart has broken instead of failing the next request with them.
+# On PostgreSQL each process keeps a pool of connections (Django's own, psycopg_pool) of at
+# most DB_POOL_MAX: a request borrows one and gives it back when it ends, so the dev server's
+# threads, gunicorn's workers and Celery's share a bounded set instead of each thread keeping
+# (and the dev server leaking) its own persistent connection. A borrowed connection is
+# checked first, so one a PostgreSQL restart has broken is replaced, not used. DB_POOL_MAX=0
+# turns the pool off (persistent connections of DB_CONN_MAX_AGE seconds, health-checked):
+# the test suite does, since Django's test databases are created and flushed on one
+# connection.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -108,6 +113,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+DB_POOL_MAX = env_int("DB_POOL_MAX", 4)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_MAX > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DB_POOL_MAX,
+        # How long a request waits for a connection: in an outage it then fails with the
+        # error page at once rather than hanging until the client gives up.
+        "timeout": env_int("DB_POOL_TIMEOUT", 3),
+    }  # conn_health_checks above makes Django check each connection as it is borrowed
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
