@@ -167,6 +167,7 @@ class Chart:
     column_units: list[str] = field(default_factory=list)
     # Tables with many columns go under the chart rather than beside it.
     wide: bool = False
+    note: str = ""  # said under the chart, e.g. that it shows only some departments
 
     @property
     def json_id(self) -> str:
@@ -218,9 +219,13 @@ def build(
     period: str,
     departments: list[Department],
     department_view: bool = False,
+    most: int | None = None,
 ) -> Dashboard:
     """The dashboard for the organisation (department None), the organisation's filtered to
-    one department, or a department's own (``department_view``: no comparison, no heatmap)."""
+    one department, or a department's own (``department_view``: no comparison, no heatmap).
+    ``most``: the page's comparison and heatmap show only that many departments, those with
+    the most proposals (and the one filtered to), so a page stays small at 200 departments;
+    their CSVs (``most`` None) hold them all."""
     period = period if period in PERIODS else DEFAULT_PERIOD
     latest = snapshots.latest_date()
     scope = department.pk if department else 0
@@ -259,9 +264,17 @@ def build(
     }
     # A row per department each (200 at scale): worked out only when the page renders them
     # (not for a chart's CSV).
+    if most is not None and len(departments) > most:
+        shown = SimpleLazyObject(lambda: busiest(departments, latest, most, keep=department))
+    else:
+        shown = departments
     if not department_view:
-        charts["comparison"] = SimpleLazyObject(lambda: _comparison(latest, departments))
-    heat = None if department_view else SimpleLazyObject(lambda: heatmap(departments))
+        charts["comparison"] = SimpleLazyObject(
+            lambda: _comparison(latest, shown, of=len(departments))
+        )
+    heat = (
+        None if department_view else SimpleLazyObject(lambda: heatmap(shown, of=len(departments)))
+    )
     csv_urls = {
         chart_id: _csv_url(chart_id, department, period, department_view)
         for chart_id in [*charts, "heatmap"]
@@ -363,7 +376,32 @@ def _trend(chart_id, title, slugs, dates, value, department) -> Chart:
     )
 
 
-def _comparison(latest: dt.date, departments: list[Department]) -> Chart:
+def busiest(
+    departments: list[Department], latest: dt.date, most: int, *, keep: Department | None
+) -> list[Department]:
+    """The ``most`` departments with the most proposals past intake on ``latest`` (by the
+    stage snapshots), busiest first, always including ``keep``."""
+    data = snapshots.series(
+        dates=[latest], kpi_slugs=kpis.STAGES_KPIS, scopes=[d.pk for d in departments]
+    )
+
+    def proposals(d: Department) -> float:
+        return sum(data.get((slug, d.pk), {}).get(latest) or 0 for slug in kpis.STAGES_KPIS)
+
+    ranked = sorted(departments, key=lambda d: (-proposals(d), d.name))[:most]
+    if keep is not None and keep not in ranked:
+        ranked[-1] = keep
+    return ranked
+
+
+def _shown_note(shown: int, of: int | None) -> str:
+    """What a table of departments says when it leaves some out."""
+    if of is None or of <= shown:
+        return ""
+    return f"The {shown} departments with the most proposals, of {of}; the CSV has them all."
+
+
+def _comparison(latest: dt.date, departments: list[Department], of: int | None = None) -> Chart:
     data = snapshots.series(
         dates=[latest], kpi_slugs=COMPARISON_KPIS, scopes=[d.pk for d in departments]
     )
@@ -392,6 +430,7 @@ def _comparison(latest: dt.date, departments: list[Department]) -> Chart:
         link_label="All proposals",
         column_units=[kpis.REGISTRY[s].unit for s in COMPARISON_KPIS],
         wide=True,
+        note=_shown_note(len(departments), of),
     )
 
 
@@ -442,8 +481,9 @@ def measured_signals(department: Department) -> list[dict]:
     ]
 
 
-def heatmap(departments: list[Department]) -> dict:
-    """Departments by readiness dimension, from each one's latest submitted assessment."""
+def heatmap(departments: list[Department], of: int | None = None) -> dict:
+    """Departments by readiness dimension, from each one's latest submitted assessment.
+    ``of``: how many departments there are, when ``departments`` are only some of them."""
     latest = readiness.latest_submitted()
     rows = []
     for d in departments:
@@ -464,6 +504,7 @@ def heatmap(departments: list[Department]) -> dict:
         "dimensions": [d.name for d in readiness.DIMENSIONS],
         "rows": rows,
         "organisation": readiness.organisation_profile(latest),
+        "note": _shown_note(len(departments), of),
     }
 
 
