@@ -215,6 +215,29 @@ def portal_env(database_url: str, redis_url: str | None = None, **extra: str) ->
     return env
 
 
+# A management-shell snippet that makes a person with an API token and prints the token.
+MAKE_TOKEN_USER = (
+    "from coe_portal.models import User; from rest_framework.authtoken.models import Token; "
+    "u = User.objects.create_user({name!r}, {name!r} + '@example.com', 'unused-password'); "
+    "print(Token.objects.create(user=u).key)"
+)
+
+
+def manage(env: dict, *args: str) -> str:
+    """Run ``manage.py`` with ``env``; its output (fails the test with its errors)."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+        text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def api_token(env: dict, name: str) -> str:
+    """A new person's API token, made through the management shell."""
+    return manage(env, "shell", "-c", MAKE_TOKEN_USER.format(name=name)).strip().splitlines()[-1]
+
+
 def database_url_of(connection) -> str:
     """The URL of the database ``connection`` is on (the pytest test database)."""
     db = connection.settings_dict

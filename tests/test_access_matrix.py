@@ -663,16 +663,21 @@ def _proposals(owner, confidential: bool, platform, criterion, now) -> dict:
     }
 
 
-def _cases():
-    for name in sorted(MATRIX):
-        rows = MATRIX[name] if isinstance(MATRIX[name], tuple) else (MATRIX[name],)
+def rows_of(matrix: dict, name: str) -> tuple[Row, ...]:
+    return matrix[name] if isinstance(matrix[name], tuple) else (matrix[name],)
+
+
+def cases(matrix: dict):
+    """One test case per URL name, row and role of ``matrix``."""
+    for name in sorted(matrix):
+        rows = rows_of(matrix, name)
         for row in rows:
             label = f"{name}[{row.on}]" if len(rows) > 1 else name
             for role in ROLES:
                 yield pytest.param(name, row, role, id=f"{label}-{role}")
 
 
-@pytest.mark.parametrize(("url_name", "row", "role"), list(_cases()))
+@pytest.mark.parametrize(("url_name", "row", "role"), list(cases(MATRIX)))
 def test_access(db, client, world, url_name, row, role):
     url = reverse(url_name, kwargs=row.url_kwargs(world))
     if role != "anonymous":

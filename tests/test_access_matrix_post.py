@@ -19,7 +19,7 @@ import pytest
 from django.urls import reverse
 
 from tests import test_access_matrix
-from tests.test_access_matrix import API, LOGIN, MATRIX, ROLES, Row, by_slug, only
+from tests.test_access_matrix import API, LOGIN, MATRIX, Row, by_slug, cases, only, rows_of
 
 world = test_access_matrix.world  # the same world, built once for this module too
 
@@ -136,8 +136,7 @@ POST_MATRIX: dict[str, Row | tuple[Row, ...]] = {
 
 
 def _post_only(name: str) -> bool:
-    rows = MATRIX[name] if isinstance(MATRIX[name], tuple) else (MATRIX[name],)
-    return any(row.default == 405 for row in rows)
+    return any(row.default == 405 for row in rows_of(MATRIX, name))
 
 
 def test_every_action_is_in_the_post_matrix():
@@ -146,16 +145,7 @@ def test_every_action_is_in_the_post_matrix():
     assert POST_MATRIX.keys() <= MATRIX.keys()
 
 
-def _cases():
-    for name in sorted(POST_MATRIX):
-        rows = POST_MATRIX[name] if isinstance(POST_MATRIX[name], tuple) else (POST_MATRIX[name],)
-        for row in rows:
-            label = f"{name}[{row.on}]" if len(rows) > 1 else name
-            for role in ROLES:
-                yield pytest.param(name, row, role, id=f"{label}-{role}")
-
-
-@pytest.mark.parametrize(("url_name", "row", "role"), list(_cases()))
+@pytest.mark.parametrize(("url_name", "row", "role"), list(cases(POST_MATRIX)))
 def test_post(db, client, world, url_name, row, role):
     url = reverse(url_name, kwargs=row.url_kwargs(world))
     if role != "anonymous":

@@ -1,24 +1,29 @@
 """The dev server on PostgreSQL keeps its connections within the pool (issue 17).
 
 ``runserver`` serves each request in a thread of its own. With persistent connections each
-thread kept one open when it ended, so a few hundred requests used up PostgreSQL's
-connections; with Django's pool (settings ``DB_POOL_MAX``) a request borrows a connection
-and gives it back. The server runs on a throwaway cluster, so counting its connections
-counts nobody else's. The same requests without the pool show what the test guards against.
+thread opened its own and kept it when it ended, so the connections grew with the clients
+and leaked until PostgreSQL refused more; with Django's pool (settings ``DB_POOL_MAX``) a
+request borrows one of a bounded set and gives it back. The connections are counted while
+the requests run and after, on a throwaway cluster, so nobody else's are counted. The same
+requests without the pool show what the test guards against.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from tests.processes import (
     ROOT,
+    api_token,
     free_port,
     http,
+    manage,
     portal_env,
     stop_process,
     throwaway_postgres,
@@ -28,20 +33,6 @@ from tests.processes import (
 REQUESTS = 300
 CLIENTS = 8
 POOL = 3
-MAKE_USER = (
-    "from coe_portal.models import User; from rest_framework.authtoken.models import Token; "
-    "u = User.objects.create_user('dev', 'dev@example.com', 'unused-password'); "
-    "print(Token.objects.create(user=u).key)"
-)
-
-
-def _manage(env: dict, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
 
 
 def _connections(cluster, database: str) -> int:
@@ -54,7 +45,8 @@ def _connections(cluster, database: str) -> int:
 
 
 def _serve_and_count(cluster, env: dict, token: str) -> int:
-    """Send the requests through a dev server; the connections it holds afterwards."""
+    """Send the requests through a dev server; the most connections it held at once, while
+    they ran and after."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -65,15 +57,28 @@ def _serve_and_count(cluster, env: dict, token: str) -> int:
         wait_for(lambda: http("GET", f"{base}/livez")[0] == 200, 60, "the dev server")
         headers = {"Authorization": f"Token {token}"}
         urls = [f"{base}/api/v1/use-cases/", f"{base}/api/v1/skills/", f"{base}/healthz"]
-        with ThreadPoolExecutor(CLIENTS) as clients:
-            statuses = list(
-                clients.map(
-                    lambda n: http("GET", urls[n % len(urls)], headers=headers)[0],
-                    range(REQUESTS),
+        counts, done = [], threading.Event()
+
+        def count():
+            while not done.is_set():
+                counts.append(_connections(cluster, "coe_dev"))
+                time.sleep(0.05)
+
+        counter = threading.Thread(target=count)
+        counter.start()
+        try:
+            with ThreadPoolExecutor(CLIENTS) as clients:
+                statuses = list(
+                    clients.map(
+                        lambda n: http("GET", urls[n % len(urls)], headers=headers)[0],
+                        range(REQUESTS),
+                    )
                 )
-            )
+        finally:
+            done.set()
+            counter.join()
         assert statuses == [200] * REQUESTS, sorted(set(statuses))
-        return _connections(cluster, "coe_dev")
+        return max([*counts, _connections(cluster, "coe_dev")])
     finally:
         stop_process(server)
 
@@ -82,10 +87,10 @@ def _serve_and_count(cluster, env: dict, token: str) -> int:
 def test_the_dev_servers_connections_stay_within_the_pool(pool, within):
     with throwaway_postgres() as cluster:
         env = portal_env(cluster.create_database("coe_dev"), None, DEBUG="1", DB_POOL_MAX=str(pool))
-        _manage(env, "migrate", "--noinput")
-        token = _manage(env, "shell", "-c", MAKE_USER).strip().splitlines()[-1]
+        manage(env, "migrate", "--noinput")
+        token = api_token(env, "dev")
         held = _serve_and_count(cluster, env, token)
     if within:
-        assert held <= POOL, f"{held} connections open, pool of {POOL}"
-    else:  # without the pool each request thread left its connection open
-        assert held > POOL, f"only {held} connections without the pool"
+        assert held <= POOL, f"{held} connections open at once, pool of {POOL}"
+    else:  # without the pool each request thread opened its own
+        assert held > POOL, f"only {held} connections at once without the pool"

@@ -8,27 +8,17 @@ The database is a throwaway cluster of the test's own, so stopping it disturbs n
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from tests.processes import ROOT, gunicorn, http, portal_env, throwaway_postgres, wait_for
-
-MAKE_USER = (
-    "from coe_portal.models import User; from rest_framework.authtoken.models import Token; "
-    "u = User.objects.create_user('pat', 'pat@example.com', 'unused-password'); "
-    "print(Token.objects.create(user=u).key)"
+from tests.processes import (
+    api_token,
+    gunicorn,
+    http,
+    manage,
+    portal_env,
+    throwaway_postgres,
+    wait_for,
 )
-
-
-def manage(env: dict, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
 
 
 @pytest.mark.parametrize(
@@ -40,7 +30,7 @@ def test_postgres_restart_gives_a_clean_error_page_then_recovers(tmp_path, conne
     with throwaway_postgres() as cluster:
         env = portal_env(cluster.create_database("coe_restart"), None, **connections)
         manage(env, "migrate", "--noinput")
-        token = manage(env, "shell", "-c", MAKE_USER).strip().splitlines()[-1]
+        token = api_token(env, "pat")
         headers = {"Authorization": f"Token {token}", "Accept": "text/html"}
 
         with gunicorn(env, workers=2, log_dir=tmp_path) as web:
