@@ -58,10 +58,11 @@ format: install-dev
 	$(BIN)/ruff format .
 
 ## The benchmark (bench/README.md): needs PostgreSQL (BENCH_PG_URL); generates the data
-## sets on first use. `make bench SIZES=small BENCH_ARGS="--duration 5"` for a quick run.
-SIZES ?= large,small
+## sets on first use. `make bench BENCH_ARGS=--quick` for a quick look (small data, 3 s a
+## page); SIZES=large,small (the default) or one of them.
+SIZES ?=
 bench: install-dev
-	$(BIN)/python bench/run.py --sizes $(SIZES) $(BENCH_ARGS)
+	$(BIN)/python bench/run.py $(if $(SIZES),--sizes $(SIZES)) $(BENCH_ARGS)
 
 worker: install
 	$(BIN)/celery -A coe_portal worker --beat --loglevel=info

@@ -1,7 +1,7 @@
 """The plans of every query the benchmarked pages run, on the database in DATABASE_URL.
 
-For each page of bench/run.py it renders the page once in-process (Django's test client,
-logged in as the page's role), captures its SQL, and runs EXPLAIN (ANALYZE, BUFFERS) on each
+For each page type of bench/draw.py it renders one drawn URL once in-process (Django's test
+client, logged in as a person of the page's role), captures its SQL, and runs EXPLAIN (ANALYZE, BUFFERS) on each
 SELECT. Prints per page the queries by execution time with a flag on sequential scans of
 large tables (issue #7: "no query without an index on large tables").
 
@@ -31,25 +31,11 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bench.run import PASSWORD, pages  # noqa: E402
+from bench import catalogue  # noqa: E402
+from bench.draw import Draws, thread_rng  # noqa: E402
+from bench.run import FLOOR, PASSWORD  # noqa: E402
 
 LARGE_ROWS = 10_000
-
-
-def fixtures() -> dict:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM coe_portal_department WHERE code = 'finance'")
-        dept = cursor.fetchone()[0]
-        cursor.execute(
-            "SELECT id FROM usecases_usecase WHERE NOT confidential AND status <> 'draft' "
-            "ORDER BY id LIMIT 400"
-        )
-        proposals = [r[0] for r in cursor.fetchall()][::8]
-        cursor.execute(
-            "SELECT title FROM usecases_usecase WHERE status <> 'draft' ORDER BY id DESC LIMIT 40"
-        )
-        titles = [r[0] for r in cursor.fetchall()]
-    return {"department": dept, "proposals": proposals, "titles": titles}
 
 
 def walk(plan: dict):
@@ -67,22 +53,26 @@ def main() -> None:
             [LARGE_ROWS],
         )
         large = {name for name, _ in cursor.fetchall()}
+    found = catalogue.read()
     clients: dict[str, Client] = {}
-    for page in pages(fixtures()):
+    for page in [FLOOR, *Draws(found).pages()]:
         if wanted and page.key not in wanted:
             continue
+        person = found["people"][page.role][0]
         client = clients.get(page.role)
         if client is None:
             client = clients[page.role] = Client(HTTP_HOST="127.0.0.1")
-            assert client.login(username=page.role, password=PASSWORD)
-        headers = {"HX-Request": "true"} if page.key == "similar" else {}
-        client.get(page.paths[0], headers=headers)  # warm: caches as in steady use
+            assert client.login(username=person["username"], password=PASSWORD)
+        headers = {"HX-Request": "true"} if page.htmx else {}
+        # One URL drawn as the benchmark draws them; the seed makes it the same each run.
+        path = page.draw(thread_rng(found["seed"], page.key, 0), person)
+        client.get(path, headers=headers)  # warm: code and connections as in steady use
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(page.paths[0], headers=headers)
+            response = client.get(path, headers=headers)
         wall = (time.perf_counter() - started) * 1000
         sql_ms = 1000 * sum(float(q["time"]) for q in captured.captured_queries)
-        print(f"\n== {page.label} ({page.paths[0]}): HTTP {response.status_code}, "
+        print(f"\n== {page.label} ({path}): HTTP {response.status_code}, "
               f"{len(captured.captured_queries)} queries; one request in-process "
               f"{wall:.0f} ms, of which SQL {sql_ms:.0f} ms")  # fmt: skip
         rows = []
