@@ -2,7 +2,7 @@
 cached (issue 15).
 
 A Hypothesis state machine plays random sequences of what happens on a live portal:
-proposals created, submitted, made confidential or moved to another department (also
+proposals created, submitted, edited, made confidential or moved to another department (also
 behind the logic's back, as the admin or a shell would), people moving, gaining and losing
 roles and leaving, duplicates merged, comments, risk overrides and decisions with their
 reasoning. After every step each person of the cast asks for every surface that shows
@@ -57,6 +57,7 @@ from tests.factories import DepartmentFactory, UseCaseFactory, UserFactory
 from usecases import duplicates, engagement, lifecycle
 from usecases.choices import Status
 from usecases.models import UseCase
+from usecases.proposals import update_proposal
 
 EXAMPLES = int(os.environ.get("VISIBILITY_EXAMPLES", "5"))
 STEPS = int(os.environ.get("VISIBILITY_STEPS", "50"))
@@ -170,6 +171,7 @@ class PortalStory(RuleBasedStateMachine):
         # The tokens of each proposal's title, and its restricted and public notes.
         self.title_token: dict[int, str] = {}
         self.reasoning: dict[int, list[str]] = {}
+        self.problem_token: dict[int, str] = {}  # the latest problem's, once edited
         # What the last step changed: the pages of these proposals are asked after it.
         self.touched: set[int] = set()
         self.everything_touched = True
@@ -224,6 +226,20 @@ class PortalStory(RuleBasedStateMachine):
         use_case = self.pick(data, lambda uc: uc.status == Status.DRAFT)
         if use_case:
             self.act(lifecycle.change_status, use_case.pk, Status.SUBMITTED, actor=use_case.owner)
+
+    @rule(data=st.data())
+    def edit_the_problem(self, data):
+        """The owner rewrites the problem of a draft or of one sent back: a new secret of
+        the proposal's, wherever its answers show."""
+        use_case = self.pick(data, lambda uc: uc.status in (Status.DRAFT, Status.CHANGES_REQUESTED))
+        if use_case:
+            token = self.tokens.new("p")
+            problem = f"{token} invoices arrive as scans"
+            if self.act(
+                update_proposal, use_case.pk, actor=use_case.owner,
+                data={"problem": problem},
+            ):  # fmt: skip
+                self.problem_token[use_case.pk] = token
 
     @rule(data=st.data(), confidential=st.booleans())
     def set_confidential_behind_the_logic(self, data, confidential):
@@ -347,7 +363,13 @@ class PortalStory(RuleBasedStateMachine):
         new_mail, mail.outbox = list(mail.outbox), []
         for name in self.people:
             person = self.person(name)
-            hidden = [self.title_token[uc.pk] for uc in proposals if not may_see(person, uc)]
+            hidden = [
+                token
+                for uc in proposals
+                if not may_see(person, uc)
+                for token in (self.title_token[uc.pk], self.problem_token.get(uc.pk))
+                if token
+            ]
             secret = [
                 token
                 for uc in proposals
