@@ -15,11 +15,15 @@ from coe_portal.health import health_report
 from coe_portal.markdown import render_markdown
 from coe_portal.models import PortalSettings
 from coe_portal.roles import Role, require_role
+from usecases.counts import person_counts
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's starting points; the template shows the sections for the person's roles."""
+    # The tiles need all the person's counts: read them first, in one query, so the
+    # navigation (rendered before the tiles) takes its unread count from them.
+    person_counts(request)
     return render(request, "coe_portal/home.html", {"settings": PortalSettings.load()})
 
 

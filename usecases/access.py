@@ -27,18 +27,12 @@ def can_see(user, use_case_id: int) -> bool:
     return user.is_active and UseCase.objects.visible_to(user).filter(pk=use_case_id).exists()
 
 
-def get_use_case_for_user(user, pk, *, write: bool = False, only: tuple[str, ...] = ()) -> UseCase:
+def get_use_case_for_user(user, pk, *, write: bool = False) -> UseCase:
     """The proposal ``pk`` if ``user`` may see it: 404 when invisible (its existence is
-    not revealed), 403 when ``write`` is asked and the user may only read it.
-
-    ``only`` names the fields to read (and no related rows), for a page that shows the rest
-    from shared parts (usecases.views.usecase_detail): any other field read from it costs
-    a query of its own."""
-    queryset = UseCase.objects.visible_to(user)
-    if only:
-        queryset = queryset.only(*only)
-    else:
-        queryset = queryset.select_related("department", "owner", "platform", "duplicate_of")
+    not revealed), 403 when ``write`` is asked and the user may only read it."""
+    queryset = UseCase.objects.visible_to(user).select_related(
+        "department", "owner", "platform", "duplicate_of"
+    )
     use_case = get_object_or_404(queryset, pk=pk)
     if write and not can_edit(user, use_case):
         raise PermissionDenied("Only the owner may edit this proposal, and only as a draft.")

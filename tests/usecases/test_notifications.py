@@ -148,3 +148,22 @@ def test_broker_outage_after_commit_does_not_fail_the_change(
     assert outbox.deliver_pending() == 0
     assert Notification.objects.filter(recipient=employee).count() == 1
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.parametrize("url", ["/", "/proposals/"])
+def test_the_bell_counts_unread_in_one_query_on_every_page(
+    client, proposal, colleague, reviewer, django_capture_on_commit_callbacks, url
+):
+    """The navigation's count is its own small query, except on the home page, whose tiles
+    count everything of the person's at once and share it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change_status(proposal.pk, Status.TRIAGE, actor=reviewer)
+    client.force_login(colleague)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert b'class="bell-count">1<span' in response.content
+    counting = [q for q in queries.captured_queries if "usecases_notification" in q["sql"]]
+    assert len(counting) == 1

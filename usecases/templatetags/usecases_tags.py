@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from usecases.counts import person_counts
+from usecases.counts import person_counts, unread_count
 from usecases.progress import STATUS_BADGE, next_step, who_has_it
 
 register = template.Library()
@@ -14,7 +14,7 @@ def unread_notification_count(context) -> int:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
-    return person_counts(request)["unread"]
+    return unread_count(request)
 
 
 @register.simple_tag(takes_context=True)
