@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widgets' own templates, for FORM_RENDERER below
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -96,6 +97,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets are rendered by the project's template settings, so templates/django/forms/
+# can replace a widget's template with a cheaper one of the same markup (the select's).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: a SQLite file by default; DATABASE_URL (postgres://…) in every real deployment.
 # On PostgreSQL each process keeps a pool of connections (Django's own, psycopg_pool) of at
