@@ -30,9 +30,9 @@ def can_see(user, use_case_id: int) -> bool:
 def get_use_case_for_user(user, pk, *, write: bool = False) -> UseCase:
     """The proposal ``pk`` if ``user`` may see it: 404 when invisible (its existence is
     not revealed), 403 when ``write`` is asked and the user may only read it."""
-    queryset = UseCase.objects.visible_to(user).select_related(
-        "department", "owner", "platform", "duplicate_of"
-    )
+    # Not the original of a duplicate: the page names it only to a reader who may see it
+    # (usecases.history.seen_proposals), so reading it here would be a join for nothing.
+    queryset = UseCase.objects.visible_to(user).select_related("department", "owner", "platform")
     use_case = get_object_or_404(queryset, pk=pk)
     if write and not can_edit(user, use_case):
         raise PermissionDenied("Only the owner may edit this proposal, and only as a draft.")

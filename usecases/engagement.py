@@ -7,9 +7,14 @@ from django.db.models import F
 
 from coe_portal import outbox
 from usecases.lifecycle import NOTIFY_EVENT, TransitionError
-from usecases.models import Comment, Endorsement, Follow, UseCase, UseCaseEvent
-
-MAX_COMMENT_LENGTH = 5000
+from usecases.models import (
+    MAX_COMMENT_LENGTH,
+    Comment,
+    Endorsement,
+    Follow,
+    UseCase,
+    UseCaseEvent,
+)
 
 
 def toggle_endorsement(use_case_id: int, *, actor) -> tuple[bool, int]:

@@ -291,6 +291,9 @@ class UseCaseEvent(models.Model):
         return self.note if may_read_reasoning(user, self.use_case) else ""
 
 
+MAX_COMMENT_LENGTH = 5_000
+
+
 class Comment(models.Model):
     """A remark on a proposal. Written through ``engagement.add_comment``."""
 
@@ -298,7 +301,7 @@ class Comment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="use_case_comments"
     )
-    body = LongTextField(max_length=5_000)
+    body = LongTextField(max_length=MAX_COMMENT_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
