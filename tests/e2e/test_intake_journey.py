@@ -143,3 +143,15 @@ def test_admin_imports_the_federal_slice_in_the_browser(demo, page, live_server,
     screenshot(page, "intake-import-preview")
     page.get_by_role("button", name="Import all 516 rows").click()
     expect(page.get_by_text("Imported 0 proposals, skipped 516 imported before.")).to_be_visible()
+
+
+def test_a_reviewers_pages_fit_a_phone(demo, page, live_server, login):
+    """Wide tables scroll inside their cards; nothing widens the page itself (the proposal's
+    reviews table and the queue's hidden labels once did)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, "reviewer")
+    page.goto(f"{live_server.url}/proposals/?q=Suggested+replies")
+    page.get_by_role("link", name="Suggested replies for customer support tickets").click()
+    for url in [page.url, f"{live_server.url}/governance/queue/", f"{live_server.url}/proposals/"]:
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
