@@ -689,6 +689,12 @@ def test_access(db, client, world, url_name, row, role):
 
     response = client.get(url, row.query(world[row.on]) if row.query else None, secure=True)
 
+    if role != "anonymous":
+        # Whatever the answer, nothing said to a signed-in person may be kept by a shared
+        # cache (coe_portal/private_responses.py).
+        directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+        assert {"private", "no-store"} <= directives, f"{url} as {role}: {directives}"
+
     expected = row.expected(role)
     if expected == LOGIN:
         assert response.status_code == 302, f"{url} as {role}: {response.status_code}"

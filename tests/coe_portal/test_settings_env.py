@@ -59,3 +59,19 @@ def test_refuses_to_start_without_secret_key_when_debug_is_off():
 
 def test_starts_without_secret_key_in_debug():
     assert _import_settings({"DEBUG": "1"}).returncode == 0
+
+
+def _setting(name: str, env: dict) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", f"from coe_portal import settings; print(repr(settings.{name}))"],
+        cwd=ROOT, env={"PATH": "/usr/bin:/bin", "DEBUG": "1", **env}, capture_output=True,
+        text=True, check=True,
+    )  # fmt: skip
+    return result.stdout.strip()
+
+
+def test_the_proxy_https_header_is_ignored_unless_configured():
+    assert _setting("SECURE_PROXY_SSL_HEADER", {}) == "None"
+    assert _setting("SECURE_PROXY_SSL_HEADER", {"PROXY_SSL_HEADER": "X-Forwarded-Proto"}) == (
+        "('HTTP_X_FORWARDED_PROTO', 'https')"
+    )

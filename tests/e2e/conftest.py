@@ -5,14 +5,13 @@ Screenshots go to artifacts/screenshots/ (ignored by git) so people can look at 
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from tests.conftest import IN_CI
+from tests.demo_data import seed_demo
 
 # Playwright's sync API runs an event loop; the ORM calls in live_server tests need this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -46,7 +45,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def demo(transactional_db):
     """The demo data, as `make run` serves it."""
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
 
 
 @pytest.fixture

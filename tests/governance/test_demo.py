@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.management import call_command
 
 from governance import demo
 from governance.models import Condition, RegisterEntry, Review, RiskAssessment
 from governance.reviews import outcome_of
+from tests.demo_data import seed_demo
 from tests.factories import UseCaseFactory, UserFactory
 from usecases.choices import LIVE_STATUSES, Status
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_gives_each_proposal_the_governance_its_status_implies():
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
     owners = [UserFactory(username=name) for name in ("employee", "noah.berg", "sofia.marin")]
     created = [
         UseCaseFactory(owner=owners[i % 3], status=status, customer_facing=bool(i % 2)).pk

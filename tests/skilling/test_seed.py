@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.template import Context, Template
 from django.utils import timezone
 
@@ -20,6 +17,7 @@ from skilling.models import (
     Skill,
 )
 from skilling.taxonomy import ROLES, SKILLS
+from tests.demo_data import seed_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +33,12 @@ def test_a_fresh_portal_has_the_taxonomy_and_a_path_per_role():
 
 
 def test_demo_is_realistic_and_safe_to_run_twice():
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
     counts = [
         m.objects.count()
         for m in (LearningResource, Event, EventRegistration, Enrolment, LearnerProfile)
     ]
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
     assert [
         m.objects.count()
         for m in (LearningResource, Event, EventRegistration, Enrolment, LearnerProfile)

@@ -6,8 +6,8 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 
+from tests.demo_data import seed_demo
 from usecases import attachments
 from usecases.choices import Status
 from usecases.models import Comment, Endorsement, UseCase, UseCaseEvent
@@ -15,7 +15,7 @@ from usecases.models import Comment, Endorsement, UseCase, UseCaseEvent
 
 @pytest.mark.django_db
 def test_demo_has_every_state_real_histories_and_is_idempotent():
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
     counts = (UseCase.objects.count(), UseCaseEvent.objects.count(), Comment.objects.count())
     assert set(UseCase.objects.values_list("status", flat=True)) == set(Status.values)
     assert UseCase.objects.filter(confidential=True).exists()
@@ -30,7 +30,7 @@ def test_demo_has_every_state_real_histories_and_is_idempotent():
         .values_list("to_status", flat=True)
     )
     assert path == ["submitted", "triage", "in_review", "approved", "in_pilot", "in_production"]
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
     assert (
         UseCase.objects.count(),
         UseCaseEvent.objects.count(),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from coe_portal.demo import ACCOUNTS, DEMO_PASSWORD
@@ -15,7 +15,22 @@ from coe_portal.demo import ACCOUNTS, DEMO_PASSWORD
 class Command(BaseCommand):
     help = "Fill the portal with demo data: departments, one account per role, app content."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even with DEBUG off (a throwaway instance, never a real one).",
+        )
+
     def handle(self, *args, **options):
+        # The demo makes a superuser "admin" with the password printed in the README and
+        # resets demo-named accounts' roles: on a real database that is a way in for anyone.
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "seed_demo refuses to run with DEBUG off: it creates a superuser 'admin' with "
+                "the published demo password. On a throwaway instance, run it with "
+                "--allow-production."
+            )
         # The project's own apps (not third-party ones), core first, each with a demo.py.
         for config in apps.get_app_configs():
             if Path(config.path).parent != settings.BASE_DIR:
