@@ -272,9 +272,10 @@ PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # Security. Production (DEBUG off) gets secure cookies, HSTS and HTTPS redirects;
 # `manage.py check --deploy` is clean with production values.
-# Sessions are written to the database and read through the cache: fast with Redis, and
-# nobody is logged out when Redis is down.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database alone: one primary-key read a request. Read through the
+# cache, a logout made while Redis was down came undone when Redis returned with its dump
+# (tests/coe_portal/test_logout_is_final.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_COOKIE_SECURE = not DEBUG

@@ -80,10 +80,13 @@ def _port_open(port: int) -> bool:
 
 @dataclass
 class ThrowawayRedis:
-    """A redis-server of our own that a test may stop and start again on the same port."""
+    """A redis-server of our own that a test may stop and start again on the same port.
+    With a ``directory`` it keeps its dump there (written by SAVE) and reloads it on start,
+    as a production Redis with persistence comes back with its data."""
 
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    directory: Path | None = None
 
     @property
     def url(self) -> str:
@@ -91,9 +94,10 @@ class ThrowawayRedis:
 
     def start(self) -> None:
         binary = require_tool("redis-server")
+        dump = ["--dir", str(self.directory)] if self.directory else []
         self.process = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--daemonize", "no"],
+             "--appendonly", "no", "--daemonize", "no", *dump],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         wait_for(lambda: _port_open(self.port), 10, f"redis-server on port {self.port}")
