@@ -1,8 +1,40 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from coe_portal import outbox
-from coe_portal.models import AIPlatform, Department, OutboxMessage, PortalSettings, User
+from coe_portal import outbox, tokens
+from coe_portal.forms import PortalAdminAuthenticationForm
+from coe_portal.models import (
+    AIPlatform,
+    ApiToken,
+    Department,
+    OutboxMessage,
+    PortalSettings,
+    SsoIdentity,
+    User,
+)
+
+# The admin's login says so when the login throttle refuses an attempt, as the portal's does.
+# Its failed attempts (axes' "Access attempts", registered on this same admin site) are listed
+# under Axes; deleting one lets that username, or address, try again at once.
+admin.site.login_form = PortalAdminAuthenticationForm
+
+
+class SsoIdentityInline(admin.TabularInline):
+    """The person's identities at single sign-on providers. Sign-in never links a privileged
+    account by e-mail address (coe_portal/sso.py): an admin adds its issuer and subject
+    here, from the provider's record of the person, and deletes a link to end it."""
+
+    model = SsoIdentity
+    extra = 0
+    fields = ("issuer", "subject", "created_at", "last_used_at")
+    readonly_fields = ("created_at", "last_used_at")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # The issuer is nearly always the configured one, and must match it exactly.
+        if db_field.name == "issuer":
+            kwargs.setdefault("initial", settings.OIDC_ISSUER)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(User)
@@ -14,6 +46,7 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         ("Organisation", {"fields": ("department", "job_title")}),
     )
+    inlines = [SsoIdentityInline]
 
 
 @admin.register(Department)
@@ -89,3 +122,33 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """People's API tokens, to list and revoke (delete). No key can be made or read here:
+    the database holds only digests, and a token is made by its owner on their page."""
+
+    list_display = ("name", "user", "key_starts", "created", "expiry")
+    list_select_related = ("user",)
+    search_fields = ("name", "token_key", "user__username", "user__email")
+    fields = ("name", "user", "key_starts", "created", "expiry")
+    readonly_fields = fields
+    ordering = ("-created",)
+
+    @admin.display(description="key starts", ordering="token_key")
+    def key_starts(self, token: ApiToken) -> str:
+        return f"{token.token_key}…"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request, obj: ApiToken) -> None:
+        tokens.revoke_api_token(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for token in queryset:
+            tokens.revoke_api_token(token, actor=request.user)

@@ -6,5 +6,6 @@ class CoePortalConfig(AppConfig):
     verbose_name = "CoE Portal"
 
     def ready(self):
-        # Registers the API's field for LongTextField before any serializer is built.
-        from coe_portal import api_fields  # noqa: F401
+        # Registered before any serializer or schema is built: the API's field for
+        # LongTextField, and the API token's scheme for drf-spectacular.
+        from coe_portal import api_fields, openapi  # noqa: F401

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 class Role(StrEnum):
@@ -12,3 +12,19 @@ class Role(StrEnum):
     COE_REVIEWER = "CoE reviewer"
     CHAMPION = "Department champion"
     LEADERSHIP = "Leadership"
+
+
+class TokenLifetime(IntEnum):
+    """How long a new API token lives, in days: its owner chooses one; none lives for ever."""
+
+    WEEK = 7
+    MONTH = 30
+    QUARTER = 90
+    YEAR = 365
+
+    @property
+    def label(self) -> str:
+        return "1 year" if self is TokenLifetime.YEAR else f"{self.value} days"
+
+
+DEFAULT_TOKEN_LIFETIME = TokenLifetime.QUARTER

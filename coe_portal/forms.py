@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
@@ -25,32 +25,21 @@ class HowItWorksForm(forms.ModelForm):
         return text
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """The login form, refusing even correct passwords while the account or address is
-    locked out after repeated failures (see login_throttle)."""
+class LockoutMessageMixin:
+    """For a login form: when the login throttle refused the attempt (django-axes marks the
+    request), say so and how long to wait, instead of blaming the password."""
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "locked": (
-            "Too many failed attempts. For your security this account is locked for "
-            "%(minutes)s minutes; try again later or ask a CoE admin."
-        ),
-    }
-
-    def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        if username and login_throttle.is_locked(username, address):
-            raise ValidationError(
-                self.error_messages["locked"],
-                code="locked",
-                params={"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60},
+    def get_invalid_login_error(self) -> ValidationError:
+        if getattr(self.request, "axes_locked_out", False):
+            return ValidationError(
+                login_throttle.lockout_message(self.request), code=login_throttle.LOCKED
             )
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            if username:
-                login_throttle.record_failure(username, address)
-            raise
-        login_throttle.clear_failures(username)
-        return cleaned
+        return super().get_invalid_login_error()
+
+
+class PortalAuthenticationForm(LockoutMessageMixin, AuthenticationForm):
+    """The login page's form."""
+
+
+class PortalAdminAuthenticationForm(LockoutMessageMixin, AdminAuthenticationForm):
+    """The Django admin's login form (admin.site.login_form)."""

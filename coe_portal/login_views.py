@@ -25,7 +25,7 @@ from mozilla_django_oidc.views import (
 )
 
 from coe_portal import sso
-from coe_portal.forms import ThrottledAuthenticationForm
+from coe_portal.forms import PortalAuthenticationForm
 
 logger = logging.getLogger("coe_portal.sso")
 
@@ -36,7 +36,7 @@ class PortalLoginView(LoginView):
     """The login page: a single sign-on button when OIDC is on, the password form unless
     LOCAL_LOGIN_ENABLED is off (then passwords are refused here too)."""
 
-    authentication_form = ThrottledAuthenticationForm
+    authentication_form = PortalAuthenticationForm
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):

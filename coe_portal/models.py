@@ -9,8 +9,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS as KNOX
 
 from coe_portal.limits import LongTextField
+
+# Single sign-on's model has its own module; imported here so the app registers it.
+from coe_portal.sso_models import SsoIdentity as SsoIdentity
 
 
 class Department(models.Model):
@@ -215,3 +220,33 @@ class OutboxMessage(models.Model):
     def __str__(self) -> str:
         state = "delivered" if self.delivered_at else f"pending ({self.attempts} attempts)"
         return f"{self.handler}({self.kwargs}) {state}"
+
+
+class ApiToken(AbstractAuthToken):
+    """A person's API token (django-rest-knox, swapped in by KNOX_TOKEN_MODEL). Only a SHA-512
+    digest of the key and the key's first characters (``token_key``, to find the row) are
+    kept: the key itself is shown once, when it is made (coe_portal/tokens.py). Every token
+    expires; a person holds several, each named for what uses it."""
+
+    # knox makes the digest the primary key; here rows are named by a plain id instead, so
+    # no digest ever appears in a URL, a form or the admin.
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=KNOX.DIGEST_LENGTH, unique=True, editable=False)
+    expiry = models.DateTimeField()  # required: knox's null means "never expires"
+    name = models.CharField(
+        max_length=50, help_text="What uses the token, e.g. 'Reporting script'."
+    )
+    # The form's one-time key: a form sent twice (a double click, a reload) makes one token.
+    creation_key = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "API token"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "creation_key"], name="api_token_made_once_per_form"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user}, {self.token_key}…)"

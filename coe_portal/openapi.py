@@ -9,8 +9,26 @@ find those in the schema with the bodies DRF sends.
 
 from __future__ import annotations
 
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+
+
+class ApiTokenScheme(KnoxTokenScheme):
+    """The API token in the schema: knox's own scheme, for the portal's subclass of its
+    authentication (coe_portal.tokens), saying where a token comes from."""
+
+    target_class = "coe_portal.tokens.ApiTokenAuthentication"
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema):
+        scheme = super().get_security_definition(auto_schema)
+        scheme["description"] = (
+            'A personal API token, sent as the header "Authorization: Token <key>". Make '
+            "one (named, expiring after 7 to 365 days) on the portal's API tokens page, "
+            "under your name in the menu; it acts as you, with your permissions."
+        )
+        return scheme
 
 
 class ErrorDetailSerializer(serializers.Serializer):

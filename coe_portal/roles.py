@@ -41,6 +41,19 @@ def sees_everything(user) -> bool:
     return has_role(user, Role.COE_REVIEWER, Role.COE_ADMIN, Role.LEADERSHIP)
 
 
+# The roles that reach past the person's own department: admins change everything, reviewers
+# decide every proposal, and both, with leadership, read every confidential one. A champion's
+# reach stops at their department, and a plain employee's at their own work.
+PRIVILEGED_ROLES = frozenset({Role.COE_ADMIN, Role.COE_REVIEWER, Role.LEADERSHIP})
+
+
+def is_privileged(user) -> bool:
+    """True for an account whose takeover would expose or change the whole portal: staff
+    and superusers (the Django admin), and holders of PRIVILEGED_ROLES. Single sign-on
+    never links such an account by e-mail address; an admin links it by hand (sso.py)."""
+    return user.is_staff or has_role(user, *PRIVILEGED_ROLES)
+
+
 def is_champion_of(user, department_id: int | None) -> bool:
     """True when the user is a champion of the given department."""
     return (

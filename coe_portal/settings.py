@@ -6,11 +6,13 @@ Production sets DEBUG=0, SECRET_KEY, DATABASE_URL, REDIS_URL and ALLOWED_HOSTS.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from coe_portal.choices import DEFAULT_TOKEN_LIFETIME
 from coe_portal.env import env_bool, env_int, env_list, env_str
 from coe_portal.sso_config import check_oidc_settings, parse_role_map
 
@@ -41,14 +43,15 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",  # the widgets' own templates, for FORM_RENDERER below
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens, hashed at rest (the model is coe_portal.ApiToken)
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, pinned and served by the portal
     "django_filters",
     "django_htmx",
-    "drf_spectacular_sidecar",  # Swagger UI's files, pinned and served by the portal
     "template_partials",
     "django_celery_beat",
     "csp",
+    "axes",  # the login throttle's attempts (coe_portal/login_throttle.py)
     "coe_portal",
     "usecases",
     "governance",
@@ -72,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as axes asks: it turns an attempt the login throttle refused into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # The benchmark's query counter and floor page (coe_portal/bench.py); never on in production.
@@ -138,10 +143,64 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# A username or address that fails to log in this often is locked out for the period.
-LOGIN_FAILURES_PER_USER = env_int("LOGIN_FAILURES_PER_USER", 5)
+# The login throttle, for every password login (the portal's and the admin's): django-axes,
+# with the rules in coe_portal/login_throttle.py. Failed attempts are rows in the database,
+# so it holds while Redis is down. A username that fails LOGIN_FAILURES_PER_USER_AND_ADDRESS
+# times from one address, or an address that fails LOGIN_FAILURES_PER_ADDRESS times over all
+# usernames, waits LOGIN_WAIT_SECONDS before its next try; each further failure doubles the
+# wait, up to LOGIN_MAX_WAIT_SECONDS. Failures are forgotten LOGIN_FAILURE_WINDOW_SECONDS
+# after the latest, and a username's at an address when it logs in there. Only failures from
+# the same address count against a person, so nobody can lock someone else out.
+LOGIN_FAILURES_PER_USER_AND_ADDRESS = env_int("LOGIN_FAILURES_PER_USER_AND_ADDRESS", 5)
 LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 30)
-LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+LOGIN_WAIT_SECONDS = env_int("LOGIN_WAIT_SECONDS", 60)
+LOGIN_MAX_WAIT_SECONDS = env_int("LOGIN_MAX_WAIT_SECONDS", 30 * 60)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 60 * 60)
+if not 0 < LOGIN_FAILURES_PER_USER_AND_ADDRESS <= LOGIN_FAILURES_PER_ADDRESS:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURES_PER_ADDRESS must be at least LOGIN_FAILURES_PER_USER_AND_ADDRESS, "
+        "and both above 0."
+    )
+if not 0 < LOGIN_WAIT_SECONDS <= LOGIN_MAX_WAIT_SECONDS < LOGIN_FAILURE_WINDOW_SECONDS:
+    raise ImproperlyConfigured(
+        "The login waits need 0 < LOGIN_WAIT_SECONDS <= LOGIN_MAX_WAIT_SECONDS < "
+        "LOGIN_FAILURE_WINDOW_SECONDS: failures forgotten before a wait ends would end it."
+    )
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Counted per username at an address; the address's own limit is applied by failure_limit.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = "coe_portal.login_throttle.failure_limit"
+# How long failures are remembered. A fixed window, not a callable: axes 8.3 deletes every
+# attempt older than the cool-off of whichever request it serves and counts within the same
+# window, so one that varied per person would erase others' longer waits. The growing wait
+# is failure_limit's.
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_FAILURE_WINDOW_SECONDS)
+# An attempt made while waiting is refused without its password being checked, and is not
+# recorded: axes would append each one's form data to the row, so hammering would grow it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True  # the username's failures at that address, not the address's
+AXES_WHITELIST_CALLABLE = "coe_portal.login_throttle.is_not_a_password_attempt"
+AXES_LOCKOUT_CALLABLE = "coe_portal.login_throttle.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure, for the admins (axes keeps 1000 a name)
+# The throttle's logs of logins and failures are kept this long (the hourly
+# forget_expired_sign_ins task deletes older ones).
+SIGN_IN_LOG_DAYS = env_int("SIGN_IN_LOG_DAYS", 90)
+
+# The client's address, for the login throttle and the API's (coe_portal/throttling.py):
+# REMOTE_ADDR, unless TRUSTED_PROXY_COUNT reverse proxies stand in front of gunicorn. Then it
+# is the address the outermost of them saw, counted from the right of X-Forwarded-For (each
+# proxy appends the address it was reached from; anything a client sent stays to its left).
+# Set it only when every request comes through those proxies, or a client can name any
+# address; one without the header then has no address (all such are counted together).
+# ipware counts the proxies listed after the client: the nearest one is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} must be 0 or more.")
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1 if TRUSTED_PROXY_COUNT else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR",) if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+IPWARE_STRICT = False  # count from the right even when a client put addresses in front
 
 # Single sign-on with OpenID Connect (mozilla-django-oidc; the rules are in coe_portal/sso.py).
 # Off by default. Only the issuer and the client's id and secret are needed: the endpoints
@@ -178,6 +237,9 @@ check_oidc_settings(
 )
 # Without the model backend no password works anywhere, the admin's login included.
 AUTHENTICATION_BACKENDS = [
+    # First: refuses an attempt the login throttle holds back before any password is checked.
+    # Axes' standalone backend: AxesBackend would add a second ModelBackend's permissions.
+    "axes.backends.AxesStandaloneBackend",
     *(["coe_portal.sso.PortalOIDCBackend"] if OIDC_ENABLED else []),
     *(["coe_portal.backends.PortalModelBackend"] if LOCAL_LOGIN_ENABLED else []),
 ]
@@ -314,12 +376,13 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated API call then gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "coe_portal.tokens.ApiTokenAuthentication",  # knox's, refusing malformed keys
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # DRF's, keyed by the client's address as the login throttle reads it (TRUSTED_PROXY_COUNT).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "coe_portal.throttling.UserRateThrottle",
+        "coe_portal.throttling.AnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env_str("API_RATE_USER", "1200/minute"),
@@ -337,6 +400,24 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
 }
+# API tokens (django-rest-knox; made and revoked in coe_portal/tokens.py). Only a digest of
+# each key is stored. Every token has an expiry its owner chose (TOKEN_TTL is the default
+# offered); expired ones are refused, and deleted when met and by the hourly sweep. Clients
+# keep sending "Authorization: Token <key>"; new keys start "coe_" so leaked ones are easy
+# to recognise (scanners, logs).
+KNOX_TOKEN_MODEL = "coe_portal.ApiToken"  # noqa: S105 (a model name)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=DEFAULT_TOKEN_LIFETIME),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_PREFIX": "coe_",
+}
+API_TOKENS_PER_PERSON = env_int("API_TOKENS_PER_PERSON", 10)  # live tokens one person may hold
+# knox's own migrations create its default token table even when the model is swapped out,
+# and nothing would use or empty it (flushing the tables between transactional tests fails on
+# its foreign key): without migrations, nothing creates it.
+MIGRATION_MODULES = {"knox": None}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "CoE Portal API",
     "DESCRIPTION": "The Generative-AI Center of Excellence portal: proposals, reviews, "
@@ -381,4 +462,6 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # The login throttle's failures and lockouts; not its several lines for every login.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -7,11 +7,21 @@ mozilla-django-oidc runs the authorisation-code flow; this module adds what the 
   fetched when a sign-in first needs them and cached; endpoints set in the settings win;
 - ID tokens are checked for issuer, audience and expiry as well as signature and nonce
   (the library checks only the last two), and userinfo must be about the same subject;
-- a person is found by e-mail address (case-insensitive) and created on first sign-in; an
-  IdP that says ``email_verified: false`` is refused, so nobody claims another's account;
+- a person is found by their identity at the IdP, the ID token's issuer and subject
+  (SsoIdentity), never by e-mail address: an address is only a claim, and IdPs that let
+  people edit theirs would otherwise hand out other people's accounts;
+- without an identity, the address (any case) decides once. No account has it: the person
+  and their identity are created. One account has it: the identity is linked to it only when
+  the IdP says ``email_verified`` is true (missing counts as unverified), the account is not
+  privileged (roles.is_privileged: staff, superusers, CoE admins, reviewers, leadership) and
+  has no identity at this IdP yet. Anything else, two accounts sharing the address included,
+  is refused and logged; a CoE admin then links the identity on the person's admin page.
+  Claims without an address, or with ``email_verified: false``, are always refused;
 - on every sign-in the names, e-mail, job title, department and the role groups named in
   OIDC_ROLE_MAP are set from the claims. Role groups that the map never names stay as the
-  portal's admins set them.
+  portal's admins set them. A new address that another account already holds is not
+  copied (the old one stays, and a warning is logged): two accounts must not share the
+  address that links accounts.
 
 A department claim is matched to a Department's code or name (either case). An unknown
 department leaves the person without one (and is logged) unless OIDC_CREATE_DEPARTMENTS is
@@ -24,7 +34,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 import jwt
 import requests
@@ -33,14 +43,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from coe_portal.backends import load_user
 from coe_portal.choices import Role
-from coe_portal.models import Department
+from coe_portal.models import Department, SsoIdentity
+from coe_portal.roles import is_privileged
 
 logger = logging.getLogger(__name__)
 
@@ -136,8 +148,9 @@ def roles_from_claims(
 
 
 def email_refusal(claims: Mapping[str, Any]) -> str | None:
-    """Why these claims cannot sign anyone in, or None. The e-mail address finds the
-    account, so it must be there and not declared unverified."""
+    """Why these claims cannot sign anyone in, or None. The e-mail address is copied onto
+    the account and may create or link one, so it must be there and not declared
+    unverified."""
     if not claim_text(claims, "email"):
         return "the provider sent no e-mail address"
     verified = claims.get("email_verified")
@@ -145,6 +158,44 @@ def email_refusal(claims: Mapping[str, Any]) -> str | None:
     if verified is False or (isinstance(verified, str) and verified.lower() == "false"):
         return "the provider says the e-mail address is not verified"
     return None
+
+
+def email_verified(claims: Mapping[str, Any]) -> bool:
+    """True only when the IdP vouches for the address: ``email_verified`` is true, as a
+    boolean or as the string some IdPs send. Many IdPs never send the claim; missing is
+    unverified."""
+    verified = claims.get("email_verified")
+    return verified is True or (isinstance(verified, str) and verified.strip().lower() == "true")
+
+
+def link_refusal(user, claims: Mapping[str, Any]) -> str | None:
+    """Why the existing account holding the claims' address may not be linked to the
+    claims' identity (issuer and subject), or None. Linking hands the account to whoever
+    controls that identity, so it needs an address the IdP vouches for, and a privileged
+    account is linked only by an admin."""
+    if not email_verified(claims):
+        return "the IdP does not say the e-mail address is verified, so it links no account"
+    if not user.is_active:
+        return f"account {user.pk} holding the address is deactivated"
+    if is_privileged(user):
+        return f"account {user.pk} holding the address is privileged: an admin links it"
+    if user.sso_identities.filter(issuer=claims["iss"]).exists():
+        return f"account {user.pk} holding the address has another identity at this IdP"
+    return None
+
+
+def refuse_sign_in(claims: Mapping[str, Any], reason: str) -> NoReturn:
+    """Log why and stop the sign-in; the library turns SuspiciousOperation into a failed
+    login, and the callback view into the SSO_FAILED message on the login page."""
+    logger.warning("Single sign-on refused for sub %r: %s", claims.get("sub"), reason)
+    raise SuspiciousOperation(f"single sign-on refused: {reason}")
+
+
+def link_identity(user, claims: Mapping[str, Any]) -> SsoIdentity:
+    """Record that the claims' identity (issuer and subject) signs in ``user``."""
+    return SsoIdentity.objects.create(
+        user=user, issuer=claims["iss"], subject=claims["sub"], last_used_at=timezone.now()
+    )
 
 
 def department_from_claims(claims: Mapping[str, Any]) -> Department | None:
@@ -185,7 +236,18 @@ def sync_role_groups(user, claims: Mapping[str, Any]) -> None:
 def apply_claims(user, claims: Mapping[str, Any]) -> None:
     """Copy who the person is from the claims onto the user, in one transaction."""
     with transaction.atomic():
-        user.email = claim_text(claims, "email")
+        email = claim_text(claims, "email")
+        if email.lower() != user.email.lower() and _address_taken(email, user):
+            # Refusing the sign-in would lock the person out over another account; copying
+            # would give two accounts the address that links accounts. Keep the old one
+            # until an admin sorts the two out.
+            logger.warning(
+                "Single sign-on kept the old e-mail address of user %s: the IdP's new one "
+                "belongs to another account",
+                user.pk,
+            )
+        else:
+            user.email = email
         user.first_name = claim_text(claims, "given_name")[:150] or user.first_name
         user.last_name = claim_text(claims, "family_name")[:150] or user.last_name
         job_title = claim_text(claims, settings.OIDC_JOB_TITLE_CLAIM)
@@ -195,6 +257,11 @@ def apply_claims(user, claims: Mapping[str, Any]) -> None:
             user.department = department_from_claims(claims)
         user.save()
         sync_role_groups(user, claims)
+
+
+def _address_taken(email: str, user) -> bool:
+    """True when an account other than ``user`` has ``email`` (any case)."""
+    return get_user_model().objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
 
 
 def free_username(claims: Mapping[str, Any]) -> str | None:
@@ -218,8 +285,9 @@ def free_username(claims: Mapping[str, Any]) -> str | None:
 
 
 class PortalOIDCBackend(OIDCAuthenticationBackend):
-    """mozilla-django-oidc's backend with discovery, full ID-token checks and the claim
-    rules above. Listed in AUTHENTICATION_BACKENDS only when OIDC_ENABLED is on."""
+    """mozilla-django-oidc's backend with discovery, full ID-token checks, sign-in by
+    identity and the claim rules above. Listed in AUTHENTICATION_BACKENDS only when
+    OIDC_ENABLED is on."""
 
     def __init__(self, *args, **kwargs):
         # The library reads every endpoint here. Django builds each backend for every
@@ -279,11 +347,12 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
             raise SuspiciousOperation(f"no usable signing key in the JWKS: {exc!r}") from exc
 
     def get_userinfo(self, access_token, id_token, payload):
-        """Userinfo claims over the ID token's; both must describe the same subject."""
+        """Userinfo claims over the ID token's; both must describe the same subject. The
+        issuer and subject, which find the person, are always the checked ID token's."""
         userinfo = super().get_userinfo(access_token, id_token, payload)
         if userinfo.get("sub") != payload.get("sub"):
             raise SuspiciousOperation("userinfo is about another subject than the ID token")
-        return {**payload, **userinfo}
+        return {**payload, **userinfo, "iss": payload["iss"], "sub": payload["sub"]}
 
     def verify_claims(self, claims) -> bool:
         reason = email_refusal(claims)
@@ -291,12 +360,63 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
             logger.warning("Single sign-on refused for sub %r: %s", claims.get("sub"), reason)
         return reason is None
 
+    def get_or_create_user(self, access_token, id_token, payload):
+        """The person the tokens sign in: the one their identity (issuer, subject) is
+        linked to; else, by e-mail address, an account linked under link_refusal's rules
+        or a new one (the module docstring has the whole rule)."""
+        claims = self.get_userinfo(access_token, id_token, payload)
+        if not self.verify_claims(claims):
+            raise SuspiciousOperation("claims refused")
+        identity = (
+            SsoIdentity.objects.select_related("user")
+            .filter(issuer=claims["iss"], subject=claims["sub"])
+            .first()
+        )
+        if identity is not None:
+            if not identity.user.is_active:
+                refuse_sign_in(claims, f"linked account {identity.user_id} is deactivated")
+            SsoIdentity.objects.filter(pk=identity.pk).update(last_used_at=timezone.now())
+            return self.update_user(identity.user, claims)
+        try:
+            with transaction.atomic():
+                return self._link_or_create(claims)
+        except IntegrityError as exc:
+            # Race: two first sign-ins of one person at once (two tabs) both found no
+            # identity; the unique constraints let one of them write it. The other is
+            # refused, and trying again finds the identity.
+            refuse_sign_in(claims, f"a simultaneous sign-in wrote this identity first ({exc})")
+
+    def _link_or_create(self, claims):
+        """For an identity seen for the first time: link the one account with its address,
+        or create the person, or refuse."""
+        email = claim_text(claims, "email")
+        accounts = list(self.UserModel.objects.filter(email__iexact=email)[:2])
+        if len(accounts) > 1:
+            refuse_sign_in(claims, "several accounts have the e-mail address: an admin links one")
+        if accounts:
+            account = accounts[0]
+            reason = link_refusal(account, claims)
+            if reason:
+                refuse_sign_in(claims, reason)
+            link_identity(account, claims)
+            logger.info("Single sign-on linked user %s to sub %r", account.pk, claims["sub"])
+            return self.update_user(account, claims)
+        if not settings.OIDC_CREATE_USER:
+            logger.info(
+                "Single sign-on: no account for sub %r and OIDC_CREATE_USERS is off",
+                claims["sub"],
+            )
+            return None
+        return self.create_user(claims)
+
     def create_user(self, claims):
+        """A new person with the claims' identity linked."""
         username = free_username(claims)
         if username is None:
             raise SuspiciousOperation("no free username for this person")
         with transaction.atomic():
             user = self.UserModel.objects.create_user(username, email=claim_text(claims, "email"))
+            link_identity(user, claims)
             apply_claims(user, claims)
         logger.info("Single sign-on created user %s", username)
         return user

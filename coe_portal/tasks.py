@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from axes.handlers.database import AxesDatabaseHandler
 from celery import shared_task
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from coe_portal import outbox
+from coe_portal import outbox, tokens
 from coe_portal.models import PortalSettings
 
 
@@ -29,3 +33,19 @@ def deliver_outbox() -> int:
     delivered = outbox.deliver_pending()
     outbox.purge_delivered()
     return delivered
+
+
+@shared_task(time_limit=300, soft_time_limit=270)
+def forget_expired_sign_ins() -> dict[str, int]:
+    """Every hour (Celery beat): delete what can no longer sign anyone in (API tokens and
+    sessions past their expiry; both are refused anyway) and the login throttle's logs older
+    than SIGN_IN_LOG_DAYS, so none of the tables grows for ever."""
+    axes = AxesDatabaseHandler()
+    sessions_before = Session.objects.count()
+    SessionStore.clear_expired()
+    return {
+        "api_tokens": tokens.delete_expired_api_tokens(),
+        "sessions": sessions_before - Session.objects.count(),
+        "login_logs": axes.reset_logs(age_days=settings.SIGN_IN_LOG_DAYS),
+        "login_failure_logs": axes.reset_failure_logs(age_days=settings.SIGN_IN_LOG_DAYS),
+    }

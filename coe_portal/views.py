@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -7,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from rest_framework.authtoken.models import Token
 
 from coe_portal import tokens
 from coe_portal.forms import HowItWorksForm
@@ -15,6 +15,7 @@ from coe_portal.health import health_report
 from coe_portal.markdown import render_markdown
 from coe_portal.models import PortalSettings
 from coe_portal.roles import Role, require_role
+from coe_portal.token_forms import ApiTokenForm
 from usecases.counts import person_counts
 
 
@@ -62,23 +63,50 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     return HttpResponse(render_markdown(text))
 
 
+@never_cache  # the answer to a creation holds the new key
 @require_http_methods(["GET", "POST"])
-def api_token(request: HttpRequest) -> HttpResponse:
-    """The person's own API token: create (or replace) it, or revoke it."""
-    new_key = None
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "create":
-            new_key = tokens.replace_token(request.user).key
-            messages.success(request, "A new API token is ready. Copy it now: it is shown once.")
-        elif action == "revoke":
-            tokens.revoke_token(request.user)
-            messages.success(request, "Your API token is revoked; requests using it now fail.")
-            return redirect("api_token")
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The person's API tokens; the form makes a named one and shows its key once."""
+    created = new_key = None
+    form = ApiTokenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, new_key = tokens.create_api_token(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                lifetime=form.cleaned_data["lifetime"],
+                creation_key=form.cleaned_data["creation_key"],
+            )
+        except tokens.AlreadyCreated as already:
+            messages.warning(request, already.message)
+            form = ApiTokenForm()
+        except tokens.TokenRefused as refusal:
+            form.add_error(refusal.field, refusal.message)
         else:
-            messages.error(request, "Choose to create or revoke the token.")
-    existing = Token.objects.filter(user=request.user).first()
-    return render(request, "coe_portal/api_token.html", {"token": existing, "new_key": new_key})
+            messages.success(request, f"The token “{created.name}” is ready. Copy it now.")
+            form = ApiTokenForm()
+    live = list(tokens.live_api_tokens(request.user))
+    return render(
+        request,
+        "coe_portal/api_tokens.html",
+        {
+            "form": form,
+            "tokens": live,
+            "created": created,
+            "new_key": new_key,
+            "at_cap": len(live) >= settings.API_TOKENS_PER_PERSON,
+            "cap": settings.API_TOKENS_PER_PERSON,
+        },
+    )
+
+
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke one of the person's own tokens (another person's answers 404)."""
+    token = tokens.get_api_token_for_user(request.user, pk)
+    tokens.revoke_api_token(token, actor=request.user)
+    messages.success(request, f"The token “{token.name}” is revoked; requests using it now fail.")
+    return redirect("api_tokens")
 
 
 @login_not_required

@@ -219,11 +219,12 @@ def portal_env(database_url: str, redis_url: str | None = None, **extra: str) ->
     return env
 
 
-# A management-shell snippet that makes a person with an API token and prints the token.
+# A management-shell snippet that makes a person with an API token and prints its key (the
+# database keeps only a digest: the key exists only in what create_api_token returns).
 MAKE_TOKEN_USER = (
-    "from coe_portal.models import User; from rest_framework.authtoken.models import Token; "
+    "from coe_portal.models import User; from coe_portal.tokens import create_api_token; "
     "u = User.objects.create_user({name!r}, {name!r} + '@example.com', 'unused-password'); "
-    "print(Token.objects.create(user=u).key)"
+    "print(create_api_token(actor=u, name='Integration test', lifetime=7)[1])"
 )
 
 

@@ -43,6 +43,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from coe_portal import tokens
 from coe_portal.models import AIPlatform
 from coe_portal.roles import Role
 from governance.models import Answer, Criterion
@@ -145,7 +146,8 @@ MATRIX: dict[str, Row | tuple[Row, ...]] = {
     "markdown_preview": Row(405),  # POST only (for admins)
     "login": Row(302, anonymous=200),  # a logged-in person is sent home
     "logout": Row(405),  # POST only
-    "api_token": Row(200),
+    "api_tokens": Row(200),  # one's own tokens only (tests/coe_portal/test_api_tokens.py)
+    "api_token_revoke": Row(405, on="api_token"),  # POST only
     "healthz": Row(200, anonymous=200),
     "livez": Row(200, anonymous=200),
     # single sign-on: off in tests, so not there for anyone (tests/coe_portal/test_sso_flow.py
@@ -541,6 +543,9 @@ def _build_world() -> dict:
         "finance": finance,
         "marketing": marketing,
         "draft": draft,
+        "api_token": tokens.create_api_token(
+            actor=people["employee"], name="Matrix script", lifetime=30
+        )[0],
         "submitted": UseCaseFactory(owner=people["employee"], status="submitted", submitted_at=now),
         **finance_cases,
         **{f"marketing_{name}": obj for name, obj in marketing_cases.items()},

@@ -37,6 +37,8 @@ POST_MATRIX: dict[str, Row | tuple[Row, ...]] = {
     "markdown_preview": Row(403, exceptions=ADMIN),
     "logout": Row(302, anonymous=302),  # to the login page, logged out
     "how_it_works_edit": Row(403, exceptions=ADMIN),
+    "api_tokens": Row(EVERYONE),  # one's own (the empty form is refused: 200)
+    "api_token_revoke": Row(404, exceptions=only(employee=DONE), on="api_token"),  # the owner's
     # governance: triage of Finance's new proposal (its champion and the CoE)
     "governance:assign": Row(403, exceptions=only(other_dept=404, **QUEUE), on="new"),
     "governance:accept": Row(403, exceptions=only(other_dept=404, **QUEUE), on="new"),

@@ -4,17 +4,21 @@ the portal's backend talks HTTP to the provider for discovery, token, JWKS and u
 
 from __future__ import annotations
 
+import io
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
+from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from coe_portal import sso
+from coe_portal.admin import SsoIdentityInline
 from coe_portal.login_views import SSO_FAILED
-from coe_portal.models import User
+from coe_portal.models import SsoIdentity, User
 from coe_portal.roles import Role
 from tests.factories import UserFactory
 from tests.sso_provider import TestProvider, point_portal_at, rsa_key
@@ -126,7 +130,7 @@ def test_next_sign_in_follows_the_changed_claims(client, sso_on):
     assert role_groups(user) == {Role.LEADERSHIP}
 
 
-def test_an_existing_account_is_found_by_email(client, sso_on, employee):
+def test_a_plain_account_with_the_verified_address_is_linked(client, sso_on, employee):
     sso_on.claims.update(email="EMMA@example.com", preferred_username="emma.w")
 
     sign_in(client, sso_on)
@@ -135,6 +139,7 @@ def test_an_existing_account_is_found_by_email(client, sso_on, employee):
     employee.refresh_from_db()
     assert employee.email == "EMMA@example.com"
     assert employee.has_usable_password()  # local login keeps working for this account
+    assert linked_users(sso_on) == {"idp-0001": "emma"}
 
 
 def test_the_page_asked_for_is_where_sign_in_ends(client, sso_on):
@@ -239,3 +244,244 @@ def test_with_sso_off_nothing_changes(client, settings):
     assert b"single sign-on" not in client.get(reverse("login")).content
     assert client.get(reverse("oidc_authentication_init")).status_code == 404
     assert client.get(reverse("oidc_authentication_callback")).status_code == 404
+
+
+# --- Who signs in: the identity at the provider, not the address -----------------------
+
+
+def linked_users(provider) -> dict[str, str]:
+    """The provider's subjects linked in the portal, each to its person's username."""
+    identities = SsoIdentity.objects.filter(issuer=provider.issuer).select_related("user")
+    return {identity.subject: identity.user.username for identity in identities}
+
+
+def assert_refused(client, response) -> None:
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert signed_in_user(client) is None
+    assert SSO_FAILED in client.get(reverse("login")).content.decode()
+
+
+def test_first_sign_in_stores_the_identity_from_the_id_token(client, sso_on):
+    # Userinfo cannot name another issuer: the identity is the checked ID token's.
+    sso_on.userinfo_overrides.update(iss="https://evil.example")
+
+    sign_in(client, sso_on)
+
+    identity = SsoIdentity.objects.get()
+    assert (identity.issuer, identity.subject) == (sso_on.issuer, ALICE["sub"])
+    assert identity.user == signed_in_user(client)
+    assert identity.last_used_at is not None
+
+
+def test_a_changed_address_at_the_provider_signs_in_the_same_person(client, sso_on):
+    sign_in(client, sso_on)
+    alice = signed_in_user(client)
+    client.logout()
+    # A new address, not (yet) verified: the identity, not the address, finds the person.
+    sso_on.claims.update(email="alice.liddell@example.com")
+    del sso_on.claims["email_verified"]
+
+    sign_in(client, sso_on)
+
+    assert signed_in_user(client) == alice
+    assert User.objects.count() == 1
+    alice.refresh_from_db()
+    assert alice.email == "alice.liddell@example.com"
+
+
+def test_an_address_another_account_holds_is_not_copied(client, sso_on, employee):
+    sign_in(client, sso_on)
+    alice = signed_in_user(client)
+    client.logout()
+    sso_on.claims.update(email=employee.email.upper())
+
+    sign_in(client, sso_on)
+
+    assert signed_in_user(client) == alice  # still the person the identity names
+    alice.refresh_from_db()
+    assert alice.email == ALICE["email"]  # not the colleague's
+    assert linked_users(sso_on) == {ALICE["sub"]: "alice"}
+
+
+def superuser(**kwargs):
+    return UserFactory(is_superuser=True, is_staff=True, **kwargs)
+
+
+def staff(**kwargs):
+    return UserFactory(is_staff=True, **kwargs)
+
+
+PRIVILEGED = {
+    "superuser": superuser,
+    "staff": staff,
+    "CoE admin": lambda **kw: UserFactory(roles=[Role.COE_ADMIN], **kw),
+    "CoE reviewer": lambda **kw: UserFactory(roles=[Role.COE_REVIEWER], **kw),
+    "leadership": lambda **kw: UserFactory(roles=[Role.LEADERSHIP], **kw),
+}
+
+
+@pytest.mark.parametrize("verified", ["missing", True, "true"])
+@pytest.mark.parametrize("make", PRIVILEGED.values(), ids=PRIVILEGED.keys())
+def test_a_privileged_account_is_never_linked_by_address(client, sso_on, make, verified):
+    """The attack of issue 16: a provider user who gives themselves a superuser's address."""
+    target = make(username="root", email="Alice@Example.com")
+    if verified == "missing":
+        del sso_on.claims["email_verified"]
+    else:
+        sso_on.claims["email_verified"] = verified
+
+    response = sign_in(client, sso_on)
+
+    assert_refused(client, response)
+    assert not SsoIdentity.objects.exists()
+    assert User.objects.get() == target  # nobody created beside it either
+
+
+def test_a_champion_account_is_linked_by_a_verified_address(client, sso_on, champion):
+    sso_on.claims.update(email=champion.email, groups=[])
+
+    sign_in(client, sso_on)
+
+    assert signed_in_user(client) == champion
+    assert linked_users(sso_on) == {ALICE["sub"]: "chloe"}
+
+
+@pytest.mark.parametrize("verified", ["missing", False, "false", "yes", 1])
+def test_an_unverified_address_links_no_account(client, sso_on, employee, verified):
+    sso_on.claims.update(email=employee.email)
+    if verified == "missing":
+        del sso_on.claims["email_verified"]
+    else:
+        sso_on.claims["email_verified"] = verified
+
+    response = sign_in(client, sso_on)
+
+    assert_refused(client, response)
+    assert not SsoIdentity.objects.exists()
+    assert User.objects.get() == employee
+
+
+def test_a_new_person_needs_no_verified_claim(client, sso_on):
+    del sso_on.claims["email_verified"]  # Entra ID, for one, does not by default
+    sign_in(client, sso_on)
+    assert linked_users(sso_on) == {ALICE["sub"]: "alice"}
+
+
+def identity_formset(rf, person, *, add=(), delete=()):
+    """The admin's inline of ``person``'s identities (on their user page), bound to a
+    superuser's post that adds the (issuer, subject) pairs in ``add`` and deletes the
+    identities in ``delete``."""
+    request = rf.post("/")
+    request.user = superuser(username="root")
+    formset_class = SsoIdentityInline(User, admin.site).get_formset(request, person)
+    prefix = formset_class.get_default_prefix()
+    data = {f"{prefix}-TOTAL_FORMS": len(delete) + len(add), f"{prefix}-INITIAL_FORMS": len(delete)}
+    for index, identity in enumerate(delete):
+        data |= {
+            f"{prefix}-{index}-id": identity.pk,
+            f"{prefix}-{index}-issuer": identity.issuer,
+            f"{prefix}-{index}-subject": identity.subject,
+            f"{prefix}-{index}-DELETE": "on",
+        }
+    for index, (issuer, subject) in enumerate(add, start=len(delete)):
+        data |= {f"{prefix}-{index}-issuer": issuer, f"{prefix}-{index}-subject": subject}
+    return formset_class(data, instance=person)
+
+
+def test_the_user_admin_page_shows_identities_with_the_configured_issuer(client, sso_on, coe_admin):
+    client.force_login(superuser(username="root"))
+    page = client.get(reverse("admin:coe_portal_user_change", args=[coe_admin.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Single sign-on identities" in html
+    assert f'value="{sso_on.issuer}"' in html  # the empty form's issuer, ready to add
+
+
+def test_an_identity_an_admin_links_signs_in_the_privileged_person(client, sso_on, coe_admin, rf):
+    formset = identity_formset(rf, coe_admin, add=[(sso_on.issuer, ALICE["sub"])])
+    assert formset.is_valid(), formset.errors
+    formset.save()
+    # The provider knows the admin by another address and does not vouch for it.
+    sso_on.claims.update(email="ada@corp.example.com", groups=["coe-admins"])
+    del sso_on.claims["email_verified"]
+
+    sign_in(client, sso_on)
+
+    assert signed_in_user(client) == coe_admin
+    assert linked_users(sso_on) == {ALICE["sub"]: "ada"}
+    assert SsoIdentity.objects.get().last_used_at is not None
+
+
+def test_the_admin_cannot_link_a_subject_that_signs_in_someone_else(rf, sso_on, employee, leader):
+    SsoIdentity.objects.create(user=employee, issuer=sso_on.issuer, subject=ALICE["sub"])
+    formset = identity_formset(rf, leader, add=[(sso_on.issuer, ALICE["sub"])])
+    assert not formset.is_valid()
+    assert "already signs in another person" in str(formset.errors)
+
+
+def test_an_identity_the_admin_unlinks_signs_nobody_in(client, sso_on, coe_admin, rf):
+    identity = SsoIdentity.objects.create(
+        user=coe_admin, issuer=sso_on.issuer, subject=ALICE["sub"]
+    )
+    sso_on.claims.update(email=coe_admin.email)
+    sign_in(client, sso_on)
+    assert signed_in_user(client) == coe_admin
+    client.logout()
+
+    formset = identity_formset(rf, coe_admin, delete=[identity])
+    assert formset.is_valid(), formset.errors
+    formset.save()
+
+    # Now only the address is left, and it links no privileged account.
+    assert_refused(client, sign_in(client, sso_on))
+
+
+def test_the_shell_command_links_an_admin_when_only_single_sign_on_is_on(
+    client, sso_on, settings, coe_admin, leader
+):
+    settings.LOCAL_LOGIN_ENABLED = False
+    settings.AUTHENTICATION_BACKENDS = ["coe_portal.sso.PortalOIDCBackend"]
+    sso_on.claims.update(email=coe_admin.email)
+    assert_refused(client, sign_in(client, sso_on))
+
+    call_command("link_sso_identity", "ada", ALICE["sub"], stdout=io.StringIO())
+
+    sign_in(client, sso_on)
+    assert signed_in_user(client) == coe_admin
+    with pytest.raises(CommandError, match="already signs in another person"):
+        call_command("link_sso_identity", "leo", ALICE["sub"], stdout=io.StringIO())
+
+
+def test_another_subject_with_a_linked_accounts_address_is_refused(client, sso_on):
+    sign_in(client, sso_on)
+    client.logout()
+    sso_on.claims.update(sub="idp-0002", preferred_username="mallory")
+
+    response = sign_in(client, sso_on)
+
+    assert_refused(client, response)
+    assert linked_users(sso_on) == {ALICE["sub"]: "alice"}
+    assert User.objects.count() == 1
+
+
+def test_two_accounts_with_the_address_are_refused(client, sso_on):
+    UserFactory(username="alice1", email="alice@example.com")
+    UserFactory(username="alice2", email="ALICE@example.com")
+
+    assert_refused(client, sign_in(client, sso_on))
+    assert not SsoIdentity.objects.exists()
+
+
+def test_a_deactivated_linked_person_cannot_sign_in(client, sso_on):
+    sign_in(client, sso_on)
+    alice = signed_in_user(client)
+    client.logout()
+    User.objects.filter(pk=alice.pk).update(is_active=False)
+
+    assert_refused(client, sign_in(client, sso_on))
+
+
+def test_without_account_creation_a_new_identity_is_refused(client, sso_on, settings):
+    settings.OIDC_CREATE_USER = False
+    assert_refused(client, sign_in(client, sso_on))
+    assert not User.objects.exists()

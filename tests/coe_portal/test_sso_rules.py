@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from coe_portal import sso
-from coe_portal.roles import Role
+from coe_portal.roles import Role, is_privileged
 from coe_portal.sso_config import check_oidc_settings, parse_role_map
 from tests.factories import DepartmentFactory, UserFactory
 
@@ -123,14 +123,16 @@ def test_settings_read_the_client_secret_from_a_file(tmp_path):
         }
     )
     assert result.returncode == 0, result.stderr
-    # Without local login only the single sign-on backend is left.
-    assert result.stdout.strip() == "['coe_portal.sso.PortalOIDCBackend']"
+    # Without local login only the single sign-on backend is left (after the login throttle's).
+    backends = "['axes.backends.AxesStandaloneBackend', 'coe_portal.sso.PortalOIDCBackend']"
+    assert result.stdout.strip() == backends
 
 
 def test_sso_is_off_by_default_and_passwords_work():
     result = _import_settings({})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "['coe_portal.backends.PortalModelBackend']"
+    backends = "['axes.backends.AxesStandaloneBackend', 'coe_portal.backends.PortalModelBackend']"
+    assert result.stdout.strip() == backends
 
 
 # --- Claims -> roles ---------------------------------------------------------------------
@@ -222,7 +224,9 @@ def test_unknown_department_is_created_when_allowed(settings):
 @pytest.mark.parametrize(
     ("claims", "refused"),
     [
-        ({"email": "a@example.com"}, False),  # many providers never send email_verified
+        # Many providers never send email_verified: such a person may sign in, but their
+        # address links no existing account (email_verified below).
+        ({"email": "a@example.com"}, False),
         ({"email": "a@example.com", "email_verified": True}, False),
         ({"email": "a@example.com", "email_verified": False}, True),
         ({"email": "a@example.com", "email_verified": "false"}, True),
@@ -232,6 +236,43 @@ def test_unknown_department_is_created_when_allowed(settings):
 )
 def test_email_refusal(claims, refused):
     assert (sso.email_refusal(claims) is not None) is refused
+
+
+@pytest.mark.parametrize(
+    ("value", "verified"),
+    [
+        (True, True),
+        ("true", True),
+        (" TRUE ", True),
+        (None, False),  # missing
+        (False, False),
+        ("false", False),
+        ("yes", False),
+        (1, False),
+        ("", False),
+    ],
+)
+def test_email_verified_only_when_the_provider_says_true(value, verified):
+    claims = {"email": "a@example.com"} if value is None else {"email_verified": value}
+    assert sso.email_verified(claims) is verified
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("account", "privileged"),
+    [
+        ({}, False),
+        ({"roles": [Role.CHAMPION]}, False),
+        ({"roles": [Role.COE_REVIEWER]}, True),
+        ({"roles": [Role.COE_ADMIN]}, True),
+        ({"roles": [Role.LEADERSHIP]}, True),
+        ({"roles": [Role.CHAMPION, Role.LEADERSHIP]}, True),
+        ({"is_staff": True}, True),
+        ({"is_superuser": True}, True),
+    ],
+)
+def test_who_is_privileged(account, privileged):
+    assert is_privileged(UserFactory(**account)) is privileged
 
 
 @pytest.mark.django_db

@@ -16,9 +16,9 @@ from celery import Celery
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from coe_portal.models import OutboxMessage, PortalSettings
+from coe_portal.tokens import create_api_token
 from tests.factories import UseCaseFactory
 from tests.processes import (
     celery_worker,
@@ -53,7 +53,10 @@ def sent_emails(directory: Path) -> list[str]:
 
 
 def test_redis_down_loses_nothing_and_delivers_once(employee, colleague, reviewer, tmp_path):
-    tokens = {u.username: Token.objects.create(user=u).key for u in (employee, colleague, reviewer)}
+    tokens = {
+        u.username: create_api_token(actor=u, name="Fault test", lifetime=7)[1]
+        for u in (employee, colleague, reviewer)
+    }
     browser = Client()
     browser.force_login(employee)
     cookie = f"sessionid={browser.cookies['sessionid'].value}"

@@ -65,10 +65,9 @@ class World:
 
 def prepare(employees: int, reviewers: int, tag: str | None = None) -> World:
     """Create a department, its employees and CoE reviewers, each with an API token."""
-    from rest_framework.authtoken.models import Token
-
     from coe_portal.models import Department, User
     from coe_portal.roles import Role
+    from coe_portal.tokens import create_api_token
 
     tag = tag or f"load-{uuid.uuid4().hex[:8]}"
     department = Department.objects.create(name=f"Load {tag}", code=tag)
@@ -79,7 +78,8 @@ def prepare(employees: int, reviewers: int, tag: str | None = None) -> World:
             from django.contrib.auth.models import Group
 
             user.groups.add(Group.objects.get_or_create(name=role)[0])
-        return Person(user.pk, name, Token.objects.create(user=user).key)
+        _, key = create_api_token(actor=user, name="Load test", lifetime=7)
+        return Person(user.pk, name, key)
 
     return World(
         tag,
