@@ -47,7 +47,7 @@ class ReviewAdmin(admin.ModelAdmin):
         "reviewer_kind",
         "status",
         "outcome",
-        "due_on",
+        "opened_at",
     )
     list_filter = ("status", "area", "kind", "reviewer_kind")
     list_select_related = ("use_case",)
@@ -82,9 +82,16 @@ class RiskAssessmentAdmin(admin.ModelAdmin):
 
 @admin.register(Condition)
 class ConditionAdmin(admin.ModelAdmin):
+    """The text, owner and due date are editable; whether it is met or waived, by whom and
+    why, only through reviews.mark_condition_met and reviews.waive_condition, which write
+    the proposal's history (a status set here would open the pilot gate silently)."""
+
     list_display = ("text", "use_case", "owner", "due_on", "status")
     list_filter = ("status",)
     list_select_related = ("use_case", "owner")
+    readonly_fields = (
+        "status", "met_at", "met_by", "waived_at", "waived_by", "waiver_reason",
+    )  # fmt: skip
 
 
 @admin.register(RegisterEntry)

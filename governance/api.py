@@ -16,7 +16,7 @@ from coe_portal.api_fields import LongTextField
 from coe_portal.models import AIPlatform, PortalSettings, User
 from coe_portal.openapi import CONFLICT
 from coe_portal.roles import HasRole, Role, is_coe_admin, is_coe_staff
-from governance import register, reviews
+from governance import register, reviews, sla
 from governance.choices import Outcome, RiskTier
 from governance.filters import (
     ConditionFilter,
@@ -25,7 +25,7 @@ from governance.filters import (
     ReviewFilter,
     RiskFilter,
 )
-from governance.models import Answer, Condition, Review, RiskAssessment
+from governance.models import WAIVER_REASON_LENGTH, Answer, Condition, Review, RiskAssessment
 from governance.reviews import ConditionInput, StaleReview
 from governance.risk import OverrideError, override_tier, platform_warnings
 from usecases.lifecycle import StaleChange, TransitionError
@@ -61,14 +61,16 @@ class QueueItemSerializer(serializers.ModelSerializer):
         triage = getattr(obj, "triage", None)
         return triage.assignee_id if triage else None
 
-    def get_age_working_days(self, obj) -> int:
-        today = timezone.localdate()
-        return reviews.working_days_between(
-            obj.submitted_at.date() if obj.submitted_at else today, today
-        )
+    def _age(self, obj) -> dict:
+        return sla.queue_row_age(obj, timezone.localdate(), self.context["sla_days"])
+
+    def get_age_working_days(self, obj) -> int | None:
+        """Working days the oldest open review has been open; null before one opens."""
+        return self._age(obj)["age"]
 
     def get_overdue(self, obj) -> bool:
-        return self.get_age_working_days(obj) > self.context["sla_days"]
+        """An open review is past the SLA (governance.sla), as the "overdue" filter says."""
+        return self._age(obj)["overdue"]
 
     def get_warnings(self, obj) -> list[str]:
         return platform_warnings(obj)
@@ -86,7 +88,9 @@ class StatusSerializer(serializers.Serializer):
 
 
 def _with_queue_columns(queryset):
-    return queryset.select_related("department", "owner", "platform", "risk_assessment", "triage")
+    return queryset.select_related(
+        "department", "owner", "platform", "risk_assessment", "triage"
+    ).annotate(**reviews.open_review_figures())
 
 
 class QueueViewSet(viewsets.ReadOnlyModelViewSet):
@@ -244,6 +248,8 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         review = self.get_object()
         if not reviews.may_answer(request.user, review):
             raise PermissionDenied("This review is not routed to you.")
+        if not reviews.may_decide(request.user, review):
+            raise PermissionDenied(reviews.why_not_decider(review))
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -316,8 +322,15 @@ class RiskViewSet(viewsets.ReadOnlyModelViewSet):
 class ConditionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Condition
-        fields = ["id", "use_case", "review", "text", "owner", "due_on", "status", "met_at"]
+        fields = [
+            "id", "use_case", "review", "text", "owner", "due_on", "status", "met_at",
+            "waived_at", "waived_by", "waiver_reason",
+        ]  # fmt: skip
         read_only_fields = fields
+
+
+class WaiverSerializer(serializers.Serializer):
+    reason = LongTextField(max_length=WAIVER_REASON_LENGTH)
 
 
 class ConditionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -341,6 +354,25 @@ class ConditionViewSet(viewsets.ReadOnlyModelViewSet):
             reviews.mark_condition_met(condition.pk, actor=request.user)
         except TransitionError as exc:
             raise PermissionDenied(str(exc)) from exc
+        return Response(self.get_serializer(self.get_queryset().get(pk=condition.pk)).data)
+
+    @extend_schema(request=WaiverSerializer, responses={200: ConditionSerializer})
+    @action(detail=True, methods=["post"])
+    def waive(self, request, pk=None):
+        """CoE reviewers: waive an open condition with a reason, which lets the proposal
+        start its pilot or move to production without it. A condition no longer open is
+        answered as it is, unchanged."""
+        condition = self.get_object()
+        if not reviews.may_waive_condition(request.user, condition):
+            raise PermissionDenied("Only CoE reviewers waive a condition.")
+        data = WaiverSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            reviews.waive_condition(
+                condition.pk, actor=request.user, reason=data.validated_data["reason"]
+            )
+        except TransitionError as exc:
+            return _error(exc)
         return Response(self.get_serializer(self.get_queryset().get(pk=condition.pk)).data)
 
 

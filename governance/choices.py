@@ -48,6 +48,7 @@ class AnswerResult(models.TextChoices):
 class ConditionStatus(models.TextChoices):
     OPEN = "open", "Open"
     MET = "met", "Met"
+    WAIVED = "waived", "Waived"
 
 
 class ReviewKind(models.TextChoices):

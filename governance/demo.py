@@ -32,11 +32,13 @@ from governance.reviews import (
     ConditionInput,
     add_working_days,
     decide_review,
+    may_decide,
     next_review_date,
     open_reviews,
 )
 from governance.risk import assess, nist_flags, suggest_tier
 from governance.routing import department_has_champion, required_areas_for, route
+from governance.sla import start_of
 from usecases import demo as intake_demo
 from usecases.choices import LIVE_STATUSES, Status
 from usecases.lifecycle import change_status
@@ -106,7 +108,7 @@ def _decide_curated(reviewer, champion) -> int:
 
 def _decide_on_reviews(use_case, steps, people) -> None:
     (decision, _who, note), rest = steps[0], steps[1:]
-    reviewer = people["reviewer"]
+    reviewer, champion = people["reviewer"], people["champion"]
     assessment = assess(use_case.pk, actor=reviewer)
     opened = open_reviews(use_case, assessment.tier, actor=reviewer, kind=ReviewKind.INITIAL)
     due = timezone.localdate() + timedelta(days=30)
@@ -115,7 +117,7 @@ def _decide_on_reviews(use_case, steps, people) -> None:
     ):
         decide_review(
             review.pk,
-            actor=people["champion"] if review.reviewer_kind == ReviewerKind.CHAMPION else reviewer,
+            actor=champion if champion and may_decide(champion, review) else reviewer,
             outcome=outcome,
             rationale=(n == 0 and note) or RATIONALE[outcome],
             answers={a.pk: {"result": "pass"} for a in review.answers.all()},
@@ -160,9 +162,10 @@ def _seed_one(uc, i, reviewer, champion, operating_model, today, criteria) -> No
             assignee=champion if r.reviewer == ReviewerKind.CHAMPION else reviewer,
             status=ReviewStatus.DECIDED if decided else ReviewStatus.OPEN,
             outcome=outcome or "", rationale=RATIONALE.get(outcome, ""),
-            decided_by=(champion if r.reviewer == ReviewerKind.CHAMPION else reviewer) if decided else None,
+            decided_by=(champion if r.decider == ReviewerKind.CHAMPION else reviewer) if decided else None,
             decided_at=timezone.now() - timedelta(days=3) if decided else None,
             # Every third open review is past its SLA, so the reminders have work to do.
+            opened_at=start_of(started) if decided or (i + n) % 3 == 0 else timezone.now(),
             due_on=add_working_days(started, 10) if (i + n) % 3 == 0 else add_working_days(today, 5),
         )  # fmt: skip
         answered = decided or n % 2 == 0

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from coe_portal.models import AIPlatform, Department, PortalSettings
+from coe_portal.models import AIPlatform, Department
 from coe_portal.widgets import PlainSelect
 from governance.choices import RiskTier
 from governance.models import Condition, Review, RiskAssessment
-from governance.reviews import QUEUE_STATUSES, subtract_working_days
+from governance.reviews import QUEUE_STATUSES
 from usecases.choices import LIVE_STATUSES, Status
 from usecases.filters import visible_use_cases
 
@@ -20,6 +20,12 @@ def _search(queryset, name, value):
     if not value:
         return queryset
     return queryset.filter(Q(title__icontains=value) | Q(problem__icontains=value))
+
+
+def has_overdue_review(today, *, sla_days: int | None = None) -> Exists:
+    """A condition on proposals: one of its reviews is overdue on ``today``. The queue's
+    filter and the home page tile both use it."""
+    return Exists(Review.objects.overdue(today, sla_days=sla_days).filter(use_case=OuterRef("pk")))
 
 
 class QueueFilter(django_filters.FilterSet):
@@ -54,10 +60,10 @@ class QueueFilter(django_filters.FilterSet):
         return queryset
 
     def filter_overdue(self, queryset, name, value):
+        """Proposals with an overdue review (``ReviewQuerySet.overdue``)."""
         if not value:
             return queryset
-        cutoff = subtract_working_days(timezone.localdate(), PortalSettings.load().review_sla_days)
-        return queryset.filter(submitted_at__date__lt=cutoff)
+        return queryset.filter(has_overdue_review(timezone.localdate()))
 
 
 class RegisterFilter(django_filters.FilterSet):

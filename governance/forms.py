@@ -10,22 +10,34 @@ from django.utils import timezone
 from coe_portal.limits import LongTextFormField
 from coe_portal.models import AIPlatform, OperatingModel, PortalSettings, User
 from governance.choices import AnswerResult, Outcome, ReviewArea, RiskTier
-from governance.models import Criterion
+from governance.models import WAIVER_REASON_LENGTH, Criterion
 from governance.policy import parse_departments
 
 EVIDENCE_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "txt", "csv", "docx", "xlsx", "pptx", "md"]
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
+# What each operating model means, with an example. The table the settings page shows
+# under each is worked out by governance.routing (``responsibilities``), the rule itself.
 OPERATING_MODEL_HELP = {
-    OperatingModel.CENTRALIZED: "Every review by CoE reviewers. Champions triage their "
-    "department's proposals but never decide. Best while the CoE is small and the company "
-    "is learning what good looks like.",
-    OperatingModel.FEDERATED: "Department champions review minimal- and limited-risk proposals "
-    "of their own department; CoE reviewers review high risk. Scales once champions are "
-    "trained.",
-    OperatingModel.HYBRID: "Champions triage their department's proposals; CoE reviewers "
-    "review and decide every one. A step between the two.",
+    OperatingModel.CENTRALIZED: "The CoE reviews and decides everything; champions triage "
+    "their department's proposals. Example: a minimal-risk chatbot in Finance: a CoE "
+    "reviewer reviews and decides it. Best while the CoE is small and the company is "
+    "learning what good looks like.",
+    OperatingModel.FEDERATED: "Department champions review and decide their department's "
+    "minimal- and limited-risk proposals; the CoE reviews and decides high risk. Example: a "
+    "limited-risk chatbot in Finance: Finance's champion reviews and decides it; a high-risk "
+    "one goes to the CoE. Scales once champions are trained.",
+    OperatingModel.HYBRID: "The CoE sets policy and decides; champions review their "
+    "department's minimal- and limited-risk proposals and decide minimal risk alone. "
+    "Example: a minimal-risk chatbot in Finance: Finance's champion reviews and decides it; "
+    "a limited-risk one: Finance's champion reviews it and a CoE reviewer decides. A step "
+    "between the two.",
 }
+NO_CHAMPION_HELP = (
+    "In every model, a department with no champion has its champions' work done by the CoE: "
+    "CoE reviewers review and decide its proposals. Prohibited proposals are always the "
+    "CoE's, and can never be approved."
+)
 
 
 class OperatingModelForm(forms.ModelForm):
@@ -218,3 +230,14 @@ class GoLiveForm(forms.Form):
         help_text="Retiring needs a reason.",
     )
     expected_status = forms.CharField(widget=forms.HiddenInput)
+
+
+class WaiveConditionForm(forms.Form):
+    reason = LongTextFormField(
+        max_length=WAIVER_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Why is it waived?",
+        help_text="Kept in the proposal's history, for its owner, the department's champions, "
+        "the CoE and leadership.",
+        error_messages={"required": "Say why the condition is waived."},
+    )

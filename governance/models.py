@@ -7,13 +7,17 @@ triage.py); these classes hold the data and the rules about a single row.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from coe_portal.limits import LongTextField
 from coe_portal.roles import Role, has_role, is_coe_staff, sees_everything
+from governance import sla
 from governance.choices import (
     AnswerResult,
     ConditionStatus,
@@ -25,6 +29,7 @@ from governance.choices import (
     RiskTier,
 )
 from usecases.access import reasoning_visible_to
+from usecases.choices import Status
 from usecases.models import UseCase
 
 
@@ -191,6 +196,27 @@ class ReviewQuerySet(GovernedQuerySet):
             )
         return self.none()
 
+    def overdue(self, today: dt.date, *, sla_days: int | None = None) -> ReviewQuerySet:
+        """The reviews overdue on ``today`` (governance.sla has the rule): still open at the
+        end of that day and opened before ``sla.overdue_cutoff``. The one query behind the
+        queue's "overdue only" filter, its home page tile, the dashboard's "reviews past
+        their SLA" and the daily reminders.
+
+        Still open means open and still awaited: an initial review while its proposal is in
+        review (one withdrawn mid-review leaves reviews nobody may decide), a re-review
+        while it is open. For a past ``today`` (the KPI back-fill) a review decided after
+        that day counts as open then; a review reopened since has a later ``opened_at`` and
+        drops out of the days before, as its earlier round left no trace but ``decided_at``.
+        """
+        if sla_days is None:
+            sla_days = sla.review_sla_days()
+        cutoff = sla.overdue_cutoff(today, sla_days)
+        awaited = Q(kind=ReviewKind.RE_REVIEW) | Q(use_case__status=Status.IN_REVIEW)
+        open_then = (Q(status=ReviewStatus.OPEN) & awaited) | Q(
+            status=ReviewStatus.DECIDED, decided_at__gte=sla.start_of(today + dt.timedelta(days=1))
+        )
+        return self.filter(open_then, opened_at__lt=sla.start_of(cutoff))
+
 
 class Review(models.Model):
     """One review area's review of a proposal, in one round (the first review, or a
@@ -215,6 +241,12 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # When the review (re)opened: the start of its SLA clock (governance.sla). Reopening
+    # after the owner resubmits starts the clock again.
+    opened_at = models.DateTimeField(default=timezone.now)
+    # The due date the review was given when it (re)opened, under that day's SLA: kept for
+    # the on-time share of decided reviews (metrics.kpis). Whether an open review is overdue,
+    # and the due date shown, come from ``opened_at`` and today's SLA (governance.sla).
     due_on = models.DateField(null=True, blank=True)
     reminded_on = models.DateField(null=True, blank=True)
     # Bumped by every change, so a form posted from a stale copy is refused.
@@ -231,7 +263,8 @@ class Review(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["status", "due_on"]),
+            # Overdue reviews: open ones opened before a cutoff (ReviewQuerySet.overdue).
+            models.Index(fields=["status", "opened_at"], name="review_status_opened"),
             # The queue's "open re-reviews" and "routed to champions" lookups.
             models.Index(fields=["status", "kind"], name="review_status_kind"),
             models.Index(fields=["status", "reviewer_kind"], name="review_status_reviewer_kind"),
@@ -290,13 +323,21 @@ class Answer(models.Model):
         ]
 
 
+# The longest reason a reviewer may give for waiving a condition.
+WAIVER_REASON_LENGTH = 2_000
+
+
 class ConditionQuerySet(GovernedQuerySet):
     def open(self) -> ConditionQuerySet:
+        """Neither met nor waived: what still holds back the pilot and production
+        (usecases.lifecycle.conditions_gate asks this through ``use_case.conditions``)."""
         return self.filter(status=ConditionStatus.OPEN)
 
 
 class Condition(models.Model):
-    """Something an approval depends on, with an owner and a due date, tracked to done."""
+    """Something an approval depends on, with an owner and a due date, tracked to done:
+    met, or waived by a CoE reviewer with a reason. While one is open the proposal may not
+    start its pilot or move to production (usecases.lifecycle.conditions_gate)."""
 
     use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="conditions")
     review = models.ForeignKey(
@@ -312,6 +353,12 @@ class Condition(models.Model):
     met_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    waived_at = models.DateTimeField(null=True, blank=True)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Governance reasoning: shown only to readers of it (usecases.access.may_read_reasoning).
+    waiver_reason = LongTextField(blank=True, max_length=WAIVER_REASON_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ConditionQuerySet.as_manager()

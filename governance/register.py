@@ -10,12 +10,11 @@ from django.db import transaction
 from django.db.models import OuterRef
 from django.utils import timezone
 
-from coe_portal import outbox
 from coe_portal.roles import Role
 from coe_portal.spreadsheets import safe_cell
 from coe_portal.subqueries import count_of
 from governance.choices import ConditionStatus, ReviewKind, ReviewStatus, RiskTier
-from governance.models import Condition, RegisterEntry, Review, RiskAssessment
+from governance.models import Condition, RegisterEntry, Review
 from usecases.choices import LIVE_STATUSES
 from usecases.models import UseCase, UseCaseEvent
 
@@ -86,8 +85,11 @@ def open_due_rereviews(today=None) -> list[int]:
     """Open a re-review for every live register entry whose date has come.
 
     Each entry is claimed by a conditional UPDATE (rereview_open False → True); only the
-    run whose UPDATE changed the row opens the reviews, so two runs at once open one."""
-    from governance.reviews import open_reviews
+    run whose UPDATE changed the row opens the reviews, so two runs at once open one. The
+    round is opened like a first review (``reviews.open_reviews``): routed under today's
+    operating model and the proposal's tier, each area given to a reviewer who is told,
+    and the owner told once."""
+    from governance.reviews import current_tier, open_reviews
 
     today = today or timezone.localdate()
     due = RegisterEntry.objects.filter(
@@ -104,28 +106,23 @@ def open_due_rereviews(today=None) -> list[int]:
             if not claimed:
                 continue
             use_case = UseCase.objects.get(pk=use_case_id)
-            tier = (
-                RiskAssessment.objects.filter(use_case_id=use_case_id)
-                .values_list("tier", flat=True)
-                .first()
-                or RiskTier.LIMITED
-            )
-            for review in open_reviews(use_case, tier, actor=None, kind=ReviewKind.RE_REVIEW):
-                outbox.record("governance.tasks.email_rereview_due", review_id=review.pk)
             UseCaseEvent.objects.create(
                 use_case=use_case,
                 kind=UseCaseEvent.Kind.REVIEW,
                 note="Re-review due: opened by the schedule.",
             )
+            open_reviews(use_case, current_tier(use_case_id), actor=None, kind=ReviewKind.RE_REVIEW)
             opened.append(use_case_id)
     return opened
 
 
 def overdue_reviews_to_remind(today=None) -> list[int]:
-    """Claim the overdue open reviews not yet reminded today; return their ids."""
+    """Claim the overdue reviews (``ReviewQuerySet.overdue``, as the queue counts them)
+    with an assignee, not yet reminded today; return their ids."""
     today = today or timezone.localdate()
     ids = list(
-        Review.objects.filter(status=ReviewStatus.OPEN, due_on__lt=today, assignee__isnull=False)
+        Review.objects.overdue(today)
+        .filter(status=ReviewStatus.OPEN, assignee__isnull=False)
         .exclude(reminded_on=today)
         .values_list("pk", flat=True)
     )

@@ -5,7 +5,8 @@ locks the rows it changes, writes its UseCaseEvent in the same transaction and s
 only after commit. Status changes go through ``usecases.lifecycle.change_status``, after
 governance's own narrower rules (routing, prohibited tier) have been checked here; the
 decision on a proposal in review goes through ``usecases.lifecycle.record_decision``, which
-only ``_conclude_round`` calls, once every review of the round is decided.
+only ``_conclude_round`` calls, once every review of the round is decided. Who may decide
+a review is one function, ``may_decide``, asked by the page, the API and ``decide_review``.
 
 The outcome rule, applied when every review of the current round has decided:
 any reject → rejected; else any changes requested → changes requested; else any approval
@@ -19,11 +20,12 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from coe_portal import outbox
+from coe_portal.limits import too_long
 from coe_portal.models import PortalSettings
 from coe_portal.roles import Role, has_role, is_champion_of, is_coe_staff
 from coe_portal.subqueries import count_of
@@ -36,6 +38,7 @@ from governance.choices import (
     RiskTier,
 )
 from governance.models import (
+    WAIVER_REASON_LENGTH,
     Answer,
     Condition,
     Criterion,
@@ -46,7 +49,8 @@ from governance.models import (
     Triage,
 )
 from governance.risk import assess
-from governance.routing import department_has_champion, route_use_case
+from governance.routing import decider_of, department_has_champion, route_use_case
+from governance.sla import add_working_days
 from usecases.choices import Status
 from usecases.lifecycle import TransitionError, change_status, record_decision
 from usecases.models import UseCase, UseCaseEvent
@@ -56,8 +60,12 @@ APPROVALS = (Outcome.APPROVE, Outcome.APPROVE_WITH_CONDITIONS)
 # Who may open the review queue (champions see their own department's part of it).
 QUEUE_ROLES = (Role.COE_REVIEWER, Role.COE_ADMIN, Role.CHAMPION)
 
-# The outbox handler that tells someone a proposal or review was assigned to them.
+# The outbox handler that tells someone a proposal was assigned to them for triage.
 EMAIL_ASSIGNMENT = "governance.tasks.email_assignment"
+# The outbox handlers that tell a reviewer the reviews given to them (in the portal and by
+# email), and a proposal's owner that a re-review round has opened (once a round).
+NOTIFY_ASSIGNMENT = "governance.notices.notify_assignment"
+NOTIFY_REREVIEW_OWNER = "governance.notices.notify_rereview_owner"
 
 
 class ReviewError(TransitionError):
@@ -76,16 +84,64 @@ def may_triage(user, use_case) -> bool:
     return is_coe_staff(user) or is_champion_of(user, use_case.department_id)
 
 
-def may_answer(user, review: Review) -> bool:
-    """Only the kind of reviewer a review was routed to answers and decides it: CoE staff
-    the CoE's reviews; the department's champions theirs (federated model, low risk), or
-    CoE staff once the department has no champion left (routing's own fallback)."""
+def may_review(user, review: Review) -> bool:
+    """Whether ``user`` is of the kind ``review`` is routed to, who are given it and answer
+    its criteria: CoE staff the CoE's reviews; the department's champions theirs, or CoE
+    staff once the department has no champion left (routing's own fallback)."""
     if review.reviewer_kind == ReviewerKind.CHAMPION:
         department_id = review.use_case.department_id
         if is_champion_of(user, department_id):
             return True
         return is_coe_staff(user) and not department_has_champion(department_id)
     return is_coe_staff(user)
+
+
+def may_decide(user, review: Review) -> bool:
+    """Whether ``user`` may record ``review``'s outcome (the last of a round decides the
+    proposal): the decider routing names for it (``routing.decider_of``), CoE staff or the
+    department's champions. The one answer the review page, the API and ``decide_review``
+    ask; e.g. under the hybrid model a champion reviews a limited-risk proposal and a CoE
+    reviewer decides it."""
+    if review.reviewer_kind != ReviewerKind.CHAMPION:
+        return is_coe_staff(user)
+    department_id = review.use_case.department_id
+    champion, staff = is_champion_of(user, department_id), is_coe_staff(user)
+    if not (champion or staff):
+        return False
+    decider = decider_of(
+        review,
+        current_tier(review.use_case_id),
+        department_has_champion=department_has_champion(department_id),
+    )
+    return champion if decider == ReviewerKind.CHAMPION else staff
+
+
+def may_answer(user, review: Review) -> bool:
+    """Whether ``user`` may work on ``review`` (open its form, save answers, give it to a
+    colleague): those it is routed to, and its decider, who completes what it decides on."""
+    return may_review(user, review) or may_decide(user, review)
+
+
+def why_not_decider(review: Review) -> str:
+    """What a person who may not decide ``review`` is told (page, API and logic alike)."""
+    if review.reviewer_kind == ReviewerKind.CHAMPION:
+        return (
+            "CoE reviewers decide this review: the department's champion reviews it and the "
+            f"CoE records the decision ({review.operating_model} operating model, "
+            f"{RiskTier(current_tier(review.use_case_id)).label.lower()} risk). Save your "
+            "answers without choosing a decision. Nothing was changed."
+        )
+    return "This review is not routed to you."
+
+
+def current_tier(use_case_id: int) -> str:
+    """The proposal's effective risk tier; limited until it has been assessed."""
+    tier = (
+        RiskAssessment.objects.filter(use_case_id=use_case_id)
+        .values_list("tier", flat=True)
+        .first()
+    )
+    return tier or RiskTier.LIMITED
 
 
 def queue_for(user):
@@ -126,7 +182,7 @@ def open_review_figures() -> dict:
     open_reviews = Review.objects.filter(use_case=OuterRef("pk"), status=ReviewStatus.OPEN)
     return {
         "open_reviews": count_of(open_reviews, "use_case"),
-        "review_opened": Subquery(open_reviews.order_by("created_at").values("created_at")[:1]),
+        "review_opened": Subquery(open_reviews.order_by("opened_at").values("opened_at")[:1]),
     }
 
 
@@ -210,7 +266,9 @@ def accept_for_review(use_case_id: int, *, actor, expected_status: str | None = 
                 "while you were looking. Nothing was changed."
             )
         if use_case.status == Status.SUBMITTED:
-            change_status(use_case.pk, Status.TRIAGE, actor=actor)
+            # A step on the way to "in review", recorded but not announced: the owner hears
+            # of the one change they see, once (issue 18).
+            change_status(use_case.pk, Status.TRIAGE, actor=actor, notify=False)
         assessment = assess(use_case.pk, actor=actor)
         change_status(
             use_case.pk, Status.IN_REVIEW, actor=actor, expected_status=Status.TRIAGE,
@@ -241,7 +299,11 @@ def reject_out_of_scope(
 
 
 def open_reviews(use_case, tier: str, *, actor, kind: str, round_no: int | None = None) -> list:
-    """Create one review per routed area, each with the current criteria copied in."""
+    """Open a round: one review per routed area, each with the current criteria copied in,
+    given to a reviewer (``choose_assignees``) who is told in the portal and by email. A
+    re-review round also tells the proposal's owner, once for the round. The same for a
+    first review (``actor`` accepted the proposal) and a re-review (``actor`` is None when
+    the schedule opens it)."""
     operating_model, routes = route_use_case(use_case, tier)
     if round_no is None:
         round_no = (use_case.reviews.aggregate(m=Max("round"))["m"] or 0) + 1
@@ -275,18 +337,131 @@ def open_reviews(use_case, tier: str, *, actor, kind: str, round_no: int | None 
             for i, c in enumerate(x for x in criteria if x.area == r.area)
         )
         created.append(review)
-    if created:
-        UseCaseEvent.objects.create(
-            use_case=use_case,
-            actor=actor,
-            kind=UseCaseEvent.Kind.REVIEW,
-            note=f"{ReviewKind(kind).label} opened: "
-            + ", ".join(
-                f"{rv.get_area_display()} ({rv.get_reviewer_kind_display()})" for rv in created
-            ),
-            data={"round": round_no, "areas": [rv.area for rv in created]},
-        )
+    if not created:
+        return created
+    opened = UseCaseEvent.objects.create(
+        use_case=use_case,
+        actor=actor,
+        kind=UseCaseEvent.Kind.REVIEW,
+        note=f"{ReviewKind(kind).label} opened: "
+        + ", ".join(
+            f"{rv.get_area_display()} ({rv.get_reviewer_kind_display()})" for rv in created
+        ),
+        data={"round": round_no, "areas": [rv.area for rv in created]},
+    )
+    chosen = choose_assignees(use_case, created, actor=actor)
+    by_person: dict[int, list[Review]] = {}
+    people = {}
+    for review in created:
+        person = chosen.get(review.pk)
+        if person is not None:
+            by_person.setdefault(person.pk, []).append(review)
+            people[person.pk] = person
+    for pk, given in by_person.items():
+        _give(use_case, given, people[pk], actor=actor)
+    if kind == ReviewKind.RE_REVIEW:
+        outbox.record(NOTIFY_REREVIEW_OWNER, event_id=opened.pk)
     return created
+
+
+def eligible_reviewers(use_case, reviewer_kind: str) -> list:
+    """The people a review of ``use_case`` routed to ``reviewer_kind`` may be given to, as
+    one query (``may_review``'s rule): the department's active champions; with none, or
+    for the CoE's reviews, the CoE's reviewers (its admins where it has no reviewer)."""
+    from coe_portal.models import User
+
+    active = User.objects.filter(is_active=True).order_by("pk")
+    if reviewer_kind == ReviewerKind.CHAMPION and use_case.department_id:
+        champions = list(
+            active.filter(department_id=use_case.department_id, groups__name=Role.CHAMPION)
+        )
+        if champions:
+            return champions
+    return list(active.filter(groups__name=Role.COE_REVIEWER)) or list(
+        active.filter(groups__name=Role.COE_ADMIN)
+    )
+
+
+def choose_assignees(use_case, opened: list[Review], *, actor=None) -> dict[int, object]:
+    """Who each review of a newly opened round is given to (review id → person, or absent
+    when nobody may review it), in this order of preference:
+
+    1. whoever had the same area in the proposal's previous round (decided it, or was given
+       it), if they may still review it: a re-review goes back to the people who know it;
+    2. ``actor``, the person who accepted the proposal for review, if they may review it;
+    3. of ``eligible_reviewers``, the one with the fewest open reviews (then the oldest
+       account), counting those given out in this round.
+    """
+    from coe_portal.models import User
+
+    if not opened:
+        return {}
+    round_no = opened[0].round
+    previous: dict[str, int] = {}
+    earlier = (
+        Review.objects.filter(use_case=use_case, round__lt=round_no)
+        .order_by("-round")
+        .values_list("area", "decided_by_id", "assignee_id")
+    )
+    for area, decided_by_id, assignee_id in earlier:
+        if area not in previous and (decided_by_id or assignee_id):
+            previous[area] = decided_by_id or assignee_id
+    earlier_people = User.objects.filter(pk__in=set(previous.values()), is_active=True)
+    known = {p.pk: p for p in earlier_people}
+    pools: dict[str, list] = {}
+    load: dict[int, int] = {}
+    chosen = {}
+    for review in opened:
+        person = known.get(previous.get(review.area))
+        if person is None or not may_review(person, review):
+            person = actor if actor is not None and may_review(actor, review) else None
+        if person is None:
+            if review.reviewer_kind not in pools:
+                pool = eligible_reviewers(use_case, review.reviewer_kind)
+                pools[review.reviewer_kind] = pool
+                for row in (
+                    Review.objects.filter(
+                        status=ReviewStatus.OPEN, assignee_id__in=[p.pk for p in pool]
+                    )
+                    .values("assignee_id")
+                    .annotate(n=Count("pk"))
+                    .order_by()
+                ):
+                    load[row["assignee_id"]] = row["n"]
+            pool = pools[review.reviewer_kind]
+            person = min(pool, key=lambda p: (load.get(p.pk, 0), p.pk)) if pool else None
+        if person is not None:
+            load[person.pk] = load.get(person.pk, 0) + 1
+            chosen[review.pk] = person
+    return chosen
+
+
+def _give(use_case, given: list[Review], assignee, *, actor) -> None:
+    """Give ``given`` (reviews of one round of ``use_case``) to ``assignee``: one event, and
+    one notice for them in the portal and by email unless they gave it to themselves. The
+    caller holds the lock on the reviews and has checked who may have them."""
+    for review in given:
+        review.assignee = assignee
+        review.version += 1
+        review.save(update_fields=["assignee", "version"])
+    areas = ", ".join(r.get_area_display() for r in given)
+    noun = ("re-review" if given[0].kind == ReviewKind.RE_REVIEW else "review") + (
+        "s" if len(given) > 1 else ""
+    )
+    event = UseCaseEvent.objects.create(
+        use_case=use_case,
+        actor=actor,
+        kind=UseCaseEvent.Kind.ASSIGNMENT,
+        note=f"{areas} {noun} assigned to {assignee}",
+        data={
+            "review": given[0].pk,
+            "reviews": [r.pk for r in given],
+            "round": given[0].round,
+            "assignee": assignee.pk,
+        },
+    )
+    if actor is None or assignee.pk != actor.pk:
+        outbox.record(NOTIFY_ASSIGNMENT, event_id=event.pk, assignee_id=assignee.pk)
 
 
 def _reopen_changes_requested(use_case, *, actor) -> list[Review]:
@@ -299,6 +474,9 @@ def _reopen_changes_requested(use_case, *, actor) -> list[Review]:
         review.status = ReviewStatus.OPEN
         review.outcome = ""
         review.version += 1
+        # The SLA clock starts again: the time the owner spent on the changes is not the
+        # reviewer's (governance.sla).
+        review.opened_at = timezone.now()
         review.due_on = add_working_days(
             timezone.localdate(), PortalSettings.load().review_sla_days
         )
@@ -314,32 +492,17 @@ def _reopen_changes_requested(use_case, *, actor) -> list[Review]:
 
 
 def assign_review(review_id: int, assignee, *, actor) -> Review:
-    """Give one review to a person who may answer it."""
+    """Give one review to a person of the kind it is routed to (``may_review``); they are
+    told as when a round opens (``_give``)."""
     with transaction.atomic():
         review = Review.objects.select_for_update().select_related("use_case").get(pk=review_id)
         if not may_answer(actor, review):
             raise ReviewError("This review is not routed to you.")
-        if not may_answer(assignee, review):
+        if not may_review(assignee, review):
             raise ReviewError(f"{assignee} may not answer this review.")
         if review.assignee_id == assignee.pk:
             return review
-        review.assignee = assignee
-        review.version += 1
-        review.save(update_fields=["assignee", "version"])
-        UseCaseEvent.objects.create(
-            use_case=review.use_case,
-            actor=actor,
-            kind=UseCaseEvent.Kind.ASSIGNMENT,
-            note=f"{review.get_area_display()} review assigned to {assignee}",
-            data={"review": review.pk, "assignee": assignee.pk},
-        )
-        if assignee.pk != actor.pk and assignee.email:
-            outbox.record(
-                EMAIL_ASSIGNMENT,
-                use_case_id=review.use_case_id,
-                assignee_id=assignee.pk,
-                review_id=review_id,
-            )
+        _give(review.use_case, [review], assignee, actor=actor)
     return review
 
 
@@ -374,6 +537,8 @@ def decide_review(
     expected_version: int,
 ) -> Review:
     """Record an area's decision, and when it is the round's last, the proposal's outcome.
+    Only the review's decider (``may_decide``) records it; the others it is routed to may
+    save answers (``save_answers``).
 
     Two reviewers deciding at once: the proposal row is locked first, so the second waits,
     then finds the review decided (or the proposal moved on) and gets StaleReview or
@@ -395,7 +560,9 @@ def decide_review(
         use_case = UseCase.objects.select_for_update().get(
             pk=Review.objects.values("use_case_id").get(pk=review_id)["use_case_id"]
         )
-        review = _lock_open_review(review_id, actor=actor, expected_version=expected_version)
+        review = _lock_open_review(
+            review_id, actor=actor, expected_version=expected_version, deciding=True
+        )
         if review.kind == ReviewKind.INITIAL and use_case.status != Status.IN_REVIEW:
             raise StaleReview(
                 f"This proposal is now '{use_case.get_status_display()}', no longer in review: "
@@ -506,20 +673,19 @@ def _conclude_rereview(use_case, target: Status, *, actor) -> None:
 
 
 def next_review_date(use_case_id: int) -> date:
-    tier = (
-        RiskAssessment.objects.filter(use_case_id=use_case_id)
-        .values_list("tier", flat=True)
-        .first()
-        or RiskTier.LIMITED
-    )
+    tier = current_tier(use_case_id)
     days = TierPolicy.objects.filter(tier=tier).values_list("rereview_after_days", flat=True)
     return timezone.localdate() + timedelta(days=days.first() or 365)
 
 
-def _lock_open_review(review_id: int, *, actor, expected_version: int) -> Review:
+def _lock_open_review(
+    review_id: int, *, actor, expected_version: int, deciding: bool = False
+) -> Review:
     review = Review.objects.select_for_update().select_related("use_case").get(pk=review_id)
     if not may_answer(actor, review):
         raise ReviewError("This review is not routed to you.")
+    if deciding and not may_decide(actor, review):
+        raise ReviewError(why_not_decider(review))
     if review.status != ReviewStatus.OPEN:
         who = f" by {review.decided_by}" if review.decided_by_id else ""
         raise StaleReview(
@@ -570,7 +736,7 @@ def mark_condition_met(condition_id: int, *, actor) -> Condition:
         )
         if not may_update_condition(actor, condition):
             raise ReviewError("You may not update this condition.")
-        if condition.status == ConditionStatus.MET:
+        if condition.status != ConditionStatus.OPEN:  # met already, or waived
             return condition
         condition.status = ConditionStatus.MET
         condition.met_at = timezone.now()
@@ -587,36 +753,40 @@ def mark_condition_met(condition_id: int, *, actor) -> Condition:
     return condition
 
 
-def add_working_days(start: date, days: int) -> date:
-    """``start`` plus ``days`` working days (Monday to Friday)."""
-    current = start
-    left = days
-    while left > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            left -= 1
-    return current
+def may_waive_condition(user, condition: Condition) -> bool:
+    """Only CoE reviewers and admins waive a condition: it lets the proposal past the gate
+    its approval set (usecases.lifecycle.conditions_gate) without the condition being met."""
+    return is_coe_staff(user)
 
 
-def subtract_working_days(end: date, days: int) -> date:
-    """The date ``days`` working days before ``end``."""
-    current = end
-    left = days
-    while left > 0:
-        current -= timedelta(days=1)
-        if current.weekday() < 5:
-            left -= 1
-    return current
-
-
-def working_days_between(start: date, end: date) -> int:
-    if end <= start:
-        return 0
-    full_weeks, extra = divmod((end - start).days, 7)
-    count = full_weeks * 5
-    day = start + timedelta(days=full_weeks * 7)
-    for _ in range(extra):
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            count += 1
-    return count
+def waive_condition(condition_id: int, *, actor, reason: str) -> Condition:
+    """Waive an open condition with a reason, kept on the condition and in the proposal's
+    history for the readers of its governance reasoning. Waiving a condition no longer
+    open (met, or waived by someone a moment before: a double submit) changes nothing."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewError("Say why the condition is waived.")
+    if len(reason) > WAIVER_REASON_LENGTH:
+        raise ReviewError(too_long(reason, WAIVER_REASON_LENGTH))
+    with transaction.atomic():
+        condition = (
+            Condition.objects.select_for_update().select_related("use_case").get(pk=condition_id)
+        )
+        if not may_waive_condition(actor, condition):
+            raise ReviewError("Only CoE reviewers waive a condition.")
+        if condition.status != ConditionStatus.OPEN:
+            return condition
+        condition.status = ConditionStatus.WAIVED
+        condition.waived_at = timezone.now()
+        condition.waived_by = actor
+        condition.waiver_reason = reason
+        condition.save()
+        UseCaseEvent.objects.create(
+            use_case=condition.use_case,
+            actor=actor,
+            kind=UseCaseEvent.Kind.REVIEW,
+            note=f"Condition waived: {condition.text}\nReason: {reason}",
+            note_audience=UseCaseEvent.NoteAudience.GOVERNANCE,
+            data={"condition": condition.pk, "waived": True},
+        )
+    return condition

@@ -94,14 +94,16 @@ def generate(run: ScaleRun) -> None:
                 if r.reviewer == ReviewerKind.CHAMPION
                 else rng.choice(reviewers)
             )
+            # Under the hybrid model a champion reviews limited risk and the CoE decides.
+            decider = person if r.decider == r.reviewer else rng.choice(reviewers)
             end = decision or run.now
             decided_at = opened + (end - opened) * rng.uniform(0.3, 1.0) if decided else None
             due = add_working_days(timezone.localdate(opened), sla_days)
             reviews.append(
                 (review_pk, p.id, r.area, 1, ReviewKind.INITIAL, r.reviewer, operating_model,
                  person, ReviewStatus.DECIDED if decided else ReviewStatus.OPEN, outcome or "",
-                 RATIONALE.get(outcome, ""), person if decided else None, decided_at, due,
-                 None, 1, opened)
+                 RATIONALE.get(outcome, ""), decider if decided else None, decided_at, due,
+                 None, 1, opened, opened)
             )  # fmt: skip
             answered = decided or n % 2 == 0
             for k, c in enumerate(criteria.get(r.area, [])):
@@ -122,7 +124,7 @@ def generate(run: ScaleRun) -> None:
                         (p.id, review_pk, text, p.owner_id,
                          timezone.localdate(decided_at) + dt.timedelta(days=14 * (k + 1)),
                          ConditionStatus.MET if met else ConditionStatus.OPEN, met_at,
-                         p.owner_id if met else None, decided_at)
+                         p.owner_id if met else None, decided_at, "")
                     )  # fmt: skip
             review_pk += 1
         if p.status in LIVE_STATUSES and decision is not None:
@@ -140,7 +142,7 @@ def generate(run: ScaleRun) -> None:
                     (review_pk, p.id, routes[0].area, round_no, ReviewKind.RE_REVIEW,
                      ReviewerKind.COE, operating_model, person, ReviewStatus.DECIDED,
                      Outcome.APPROVE, RATIONALE[Outcome.APPROVE], person, at,
-                     add_working_days(last, sla_days), None, 1, at)
+                     add_working_days(last, sla_days), None, 1, at, at)
                 )  # fmt: skip
                 review_pk += 1
             went_live = p.reached(S.IN_PRODUCTION)
@@ -160,7 +162,7 @@ def generate(run: ScaleRun) -> None:
         Review,
         ["id", "use_case_id", "area", "round", "kind", "reviewer_kind", "operating_model",
          "assignee_id", "status", "outcome", "rationale", "decided_by_id", "decided_at",
-         "due_on", "reminded_on", "version", "created_at"],
+         "due_on", "reminded_on", "version", "created_at", "opened_at"],
         reviews,
     )  # fmt: skip
     run.write(
@@ -172,7 +174,7 @@ def generate(run: ScaleRun) -> None:
     run.write(
         Condition,
         ["use_case_id", "review_id", "text", "owner_id", "due_on", "status", "met_at",
-         "met_by_id", "created_at"],
+         "met_by_id", "created_at", "waiver_reason"],
         conditions,
     )  # fmt: skip
     run.write(

@@ -5,13 +5,14 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from coe_portal.mail import send_mail
 from coe_portal.models import User
-from governance import register
+from governance import notices, register, sla
 from governance.models import Review
 from usecases.access import can_see
-from usecases.models import UseCase
+from usecases.models import UseCase, UseCaseEvent
 
 
 @shared_task(time_limit=600, soft_time_limit=540)
@@ -25,13 +26,18 @@ def open_due_rereviews() -> int:
 def remind_overdue_reviews() -> int:
     """Daily: email each assignee of an overdue review, once a day at most."""
     ids = register.overdue_reviews_to_remind()
+    sla_days = sla.review_sla_days()
+    today = timezone.localdate()
     for review in Review.objects.filter(pk__in=ids).select_related("use_case", "assignee"):
         assignee = review.assignee
         if assignee and assignee.email and can_see(assignee, review.use_case_id):
+            age = sla.age_in_working_days(review.opened_at, today)
+            due = sla.due_date(review.opened_at, sla_days)
             send_mail(
                 f"Overdue review: {review.use_case.title}",
-                f"The {review.get_area_display()} review of '{review.use_case.title}' was due "
-                f"on {review.due_on:%d %b %Y}.\n\n{_link('governance:review', review.pk)}",
+                f"The {review.get_area_display()} review of '{review.use_case.title}' has been "
+                f"open {age} working days (the SLA is {sla_days}); it was due on "
+                f"{due:%d %b %Y}.\n\n{_link('governance:review', review.pk)}",
                 None,
                 [assignee.email],
             )
@@ -62,19 +68,24 @@ def email_assignment(use_case_id: int, assignee_id: int, review_id: int | None) 
 
 @shared_task(time_limit=60, soft_time_limit=50)
 def email_rereview_due(review_id: int) -> None:
-    """Tell CoE reviewers (or the assignee) a re-review has opened."""
-    review = Review.objects.filter(pk=review_id).select_related("use_case__owner").first()
+    """Outbox messages recorded before issue 18, one per area of a re-review: each now
+    gives the owner the round's single notice (``notices.notify_rereview_owner``), which
+    is made and mailed once however many of them arrive. New rounds record that directly."""
+    review = Review.objects.filter(pk=review_id).first()
     if review is None:
         return
-    owner = review.use_case.owner
-    if owner.email and can_see(owner, review.use_case_id):
-        send_mail(
-            f"Re-review opened: {review.use_case.title}",
-            f"'{review.use_case.title}' is due for its periodic {review.get_area_display()} "
-            f"re-review.\n\n{_link('governance:review', review.pk)}",
-            None,
-            [owner.email],
+    opened = (
+        UseCaseEvent.objects.filter(
+            use_case_id=review.use_case_id,
+            kind=UseCaseEvent.Kind.REVIEW,
+            data__round=review.round,
+            note__startswith="Re-review opened",
         )
+        .order_by("pk")
+        .first()
+    )
+    if opened is not None:
+        notices.notify_rereview_owner(opened.pk)
 
 
 def _link(name: str, pk: int) -> str:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("reviews/<int:pk>/assign/", views.review_assign, name="review_assign"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),
     path("conditions/<int:pk>/met/", views.condition_met, name="condition_met"),
+    path("conditions/<int:pk>/waive/", views.condition_waive, name="condition_waive"),
     path("register/", views.register_list, name="register"),
     path("register.csv", views.register_csv, name="register_csv"),
     path("settings/", views.governance_settings, name="settings"),

@@ -17,10 +17,11 @@ from coe_portal.htmx import render_page
 from coe_portal.models import AIPlatform, OperatingModel, PortalSettings, User
 from coe_portal.paging import CappedCountPaginator
 from coe_portal.roles import Role, has_role, is_coe_admin, is_coe_staff, require_role
-from governance import policy, register, reviews
-from governance.choices import RiskTier
+from governance import policy, register, reviews, routing, sla
+from governance.choices import ConditionStatus, ReviewerKind, RiskTier
 from governance.filters import QueueFilter, RegisterFilter
 from governance.forms import (
+    NO_CHAMPION_HELP,
     OPERATING_MODEL_HELP,
     AnswerForm,
     AssignForm,
@@ -34,12 +35,13 @@ from governance.forms import (
     RejectForm,
     SetupForm,
     TierPolicyForm,
+    WaiveConditionForm,
 )
 from governance.models import Answer, Condition, Criterion
 from governance.reviews import ConditionInput, ReviewError
 from governance.risk import OverrideError, override_tier, platform_warnings, suggest_tier
 from usecases.choices import Status
-from usecases.lifecycle import TransitionError, available_transitions
+from usecases.lifecycle import TransitionError, available_transitions, transition_refusals
 
 PAGE_SIZE = 25
 CONDITION_ROWS = 3
@@ -115,10 +117,6 @@ def _queue_rows(page, settings_row, today) -> list[dict]:
     rows = []
     for uc in page:
         rereview = uc.status not in reviews.QUEUE_STATUSES
-        # A re-review's clock starts when it opened; a new proposal's at submission.
-        started = uc.review_opened if rereview else uc.submitted_at
-        submitted = started.date() if started else today
-        age = reviews.working_days_between(submitted, today)
         triage = getattr(uc, "triage", None)
         assignee_id = triage.assignee_id if triage else None
         if uc.department_id not in options:
@@ -128,8 +126,7 @@ def _queue_rows(page, settings_row, today) -> list[dict]:
         rows.append(
             {
                 "use_case": uc,
-                "age": age,
-                "overdue": age > settings_row.review_sla_days,
+                **sla.queue_row_age(uc, today, settings_row.review_sla_days),
                 "warnings": platform_warnings(uc),
                 "suggested": None if hasattr(uc, "risk_assessment") else suggest_tier(uc),
                 "assignee": triage.assignee if assignee_id else None,
@@ -261,6 +258,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One area's review: answer each criterion, then decide with a rationale."""
     review = reviews.get_review_for_user(request.user, pk)
     may_answer = review.is_open and reviews.may_answer(request.user, review)
+    may_decide = may_answer and reviews.may_decide(request.user, review)
     answers = list(review.answers.select_related(None))
     owners = User.objects.filter(
         Q(pk=review.use_case.owner_id) | Q(department_id=review.use_case.department_id),
@@ -278,6 +276,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not may_answer:
             raise PermissionDenied("This review is not open to you.")
+        if request.POST.get("outcome") and not may_decide:
+            raise PermissionDenied(reviews.why_not_decider(review))
         valid = all(f.is_valid() for _, f in answer_forms) and decision.is_valid()
         valid = all([f.is_valid() for f in condition_forms]) and valid
         if valid:
@@ -325,6 +325,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decision": decision,
             "condition_forms": condition_forms,
             "may_answer": may_answer,
+            "may_decide": may_decide,
             "round_reviews": round_reviews,
             "assignees": staff
             + (champions.get(review.use_case.department_id, []) if review.reviewer_kind == "champion" else []),
@@ -382,17 +383,59 @@ def condition_met(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def condition_waive(request: HttpRequest, pk: int) -> HttpResponse:
+    """A CoE reviewer waives a condition with a reason, which lets the proposal past the
+    pilot and production gate; the reason is kept in its history for governance readers."""
+    condition = get_object_or_404(
+        Condition.objects.visible_to(request.user).select_related("use_case", "owner"), pk=pk
+    )
+    if not reviews.may_waive_condition(request.user, condition):
+        raise PermissionDenied("Only CoE reviewers waive a condition.")
+    if condition.status != ConditionStatus.OPEN:  # e.g. the form sent twice: written once
+        messages.info(
+            request, f"This condition is already {condition.get_status_display().lower()}."
+        )
+        return redirect("governance:case", condition.use_case_id)
+    form = WaiveConditionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                reviews.waive_condition(
+                    condition.pk, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ReviewError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "The condition is waived; the history keeps why.")
+                return redirect("governance:case", condition.use_case_id)
+        return render(
+            request,
+            "governance/condition_waive.html",
+            {"form": form, "condition": condition},
+            status=400,
+        )
+    return render(
+        request, "governance/condition_waive.html", {"form": form, "condition": condition}
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def go_live(request: HttpRequest, pk: int) -> HttpResponse:
     """Owners (and CoE staff) move approved work to pilot and production, or retire it."""
     use_case = reviews.get_use_case_for_user(request.user, pk)
-    allowed = [
-        t.target for t in available_transitions(request.user, use_case)
+    moves = [
+        t for t in available_transitions(request.user, use_case)
         if t.target in register.AFTER_APPROVAL
     ]  # fmt: skip
+    allowed = [t.target for t in moves]
     if not allowed:
         raise PermissionDenied("There is nothing you may move on for this use case now.")
+    # A step that must wait stays a choice: chosen anyway, the lifecycle refuses it and
+    # says why, as it does everywhere (usecases.lifecycle.conditions_gate).
+    refusals = transition_refusals(use_case, moves)
+    first = next((target for target in allowed if target not in refusals), allowed[0])
     form = GoLiveForm(
-        request.POST or None, initial={"expected_status": use_case.status, "target": allowed[0]}
+        request.POST or None, initial={"expected_status": use_case.status, "target": first}
     )
     form.fields["target"].choices = [c for c in form.fields["target"].choices if c[0] in allowed]
     if request.method == "POST" and form.is_valid():
@@ -409,7 +452,11 @@ def go_live(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"'{use_case.title}' is updated.")
             return redirect("governance:case", pk)
-    return render(request, "governance/go_live.html", {"form": form, "use_case": use_case})
+    return render(
+        request,
+        "governance/go_live.html",
+        {"form": form, "use_case": use_case, "refusals": list(refusals.values())},
+    )
 
 
 # --- the register ------------------------------------------------------------------------
@@ -455,6 +502,28 @@ def register_csv(request: HttpRequest) -> HttpResponse:
 # --- settings, setup, criteria, platforms ----------------------------------------------------
 
 
+def _operating_models_help() -> dict:
+    """What the operating-model choice shows: each model's meaning with an example, and
+    who reviews and who decides each tier under each model, as routing works it out."""
+
+    def cell(reviewer, decider) -> str:
+        if reviewer != decider:
+            return "Champion reviews, CoE decides"
+        who = "Champion" if reviewer == ReviewerKind.CHAMPION else "CoE"
+        return f"{who} reviews and decides"
+
+    by_model = {m: routing.responsibilities(m) for m in OperatingModel}
+    return {
+        "models_help": [(m, OPERATING_MODEL_HELP[m]) for m in OperatingModel],
+        "models": list(OperatingModel),
+        "responsibilities": [
+            (tier.label, [cell(*by_model[m][i][1:]) for m in OperatingModel])
+            for i, (tier, _, _) in enumerate(by_model[OperatingModel.CENTRALIZED])
+        ],
+        "no_champion_help": NO_CHAMPION_HELP,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def governance_settings(request: HttpRequest) -> HttpResponse:
     require_role(request.user, [Role.COE_ADMIN])
@@ -491,7 +560,7 @@ def governance_settings(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "tier_forms": tier_forms,
-            "models_help": [(m, OPERATING_MODEL_HELP[m]) for m in OperatingModel],
+            **_operating_models_help(),
             "needs_setup": policy.needs_setup(),
         },
     )
@@ -534,7 +603,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "tier_forms": tier_forms,
-            "models_help": [(m, OPERATING_MODEL_HELP[m]) for m in OperatingModel],
+            **_operating_models_help(),
         },
     )
 

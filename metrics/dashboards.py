@@ -56,8 +56,8 @@ SIGNALS = [
 ]
 # Where the governance tiles lead: a URL name, fixed query parameters (the department is
 # added by id, as those filters take it) and the roles that may open the page. The queue's
-# "overdue" filter is its own measure (proposals waiting longer than the SLA since
-# submission), the nearest list to reviews past their due date.
+# "overdue" filter lists the proposals of the reviews the tile counts (one definition:
+# governance.sla).
 GOVERNANCE_LINKS = {
     "reviews_breaching_sla": ("governance:queue", {"overdue": "1"}, QUEUE_ROLES),
     "review_on_time_share": ("governance:queue", {}, QUEUE_ROLES),

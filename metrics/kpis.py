@@ -305,17 +305,16 @@ def _staff(ctx: KpiContext) -> QuerySet:
 
 
 def reviews_breaching_sla(ctx: KpiContext) -> KpiValue:
-    """Reviews open at the end of the day whose due date had passed (due that day is still
-    on time), by the proposal's department.
+    """Reviews overdue on the date, by the proposal's department: the one definition the
+    queue, its home page tile and the reminders share (``ReviewQuerySet.overdue``: open at
+    the end of the day, and open more working days than the SLA allows since it opened).
 
-    Open then: open now, or decided after the date. A review sent back with "request
-    changes" reopens the same row with a new due date and keeps its old ``decided_at``, so
-    the status, not ``decided_at``, says whether it is open; its new due date (set when it
-    reopened) keeps it out of the days before it reopened."""
+    A review sent back with "request changes" reopens the same row with a new ``opened_at``
+    and keeps its old ``decided_at``, so the status, not ``decided_at``, says whether it is
+    open, and its new opening keeps it out of the days before it reopened. Days before an
+    SLA change are measured with today's SLA."""
 
-    rows = Review.objects.filter(created_at__lt=ctx.end, due_on__lt=ctx.as_of).filter(
-        Q(status=ReviewStatus.OPEN) | Q(decided_at__gte=ctx.end)
-    )
+    rows = Review.objects.overdue(ctx.as_of)
     return _count_by_department(ctx, rows, "use_case__department_id", Count("pk"))
 
 
@@ -337,10 +336,11 @@ def review_on_time_share(ctx: KpiContext) -> KpiValue:
 
 
 def open_conditions(ctx: KpiContext) -> KpiValue:
-    """Conditions of approval not met by the end of the day, by the proposal's department."""
+    """Conditions of approval neither met nor waived by the end of the day, by the
+    proposal's department."""
 
     rows = Condition.objects.filter(created_at__lt=ctx.end).filter(
-        Q(status=ConditionStatus.OPEN) | Q(met_at__gte=ctx.end)
+        Q(status=ConditionStatus.OPEN) | Q(met_at__gte=ctx.end) | Q(waived_at__gte=ctx.end)
     )
     return _count_by_department(ctx, rows, "use_case__department_id", Count("pk"))
 
@@ -521,7 +521,7 @@ register(
         "Reviews past their SLA",
         "count",
         reviews_breaching_sla,
-        help="Open reviews whose due date has passed.",
+        help="Open reviews open longer than the review SLA (working days since each opened).",
         higher_is_better=False,
     )
 )

@@ -191,6 +191,11 @@ MATRIX: dict[str, Row | tuple[Row, ...]] = {
         Row(200, exceptions=MARKETING_DETAIL, on="marketing_answer"),
     ),
     "governance:condition_met": Row(405, on="condition"),
+    # the waiver form: CoE reviewers only; others who read the condition are refused
+    "governance:condition_waive": (
+        Row(403, exceptions=only(other_dept=404, **COE), on="condition"),
+        Row(403, exceptions=only(**MARKETING_DETAIL, **COE), on="marketing_condition"),
+    ),
     # the register: reviewers, admins and leadership only (issue 4)
     "governance:register": Row(403, exceptions=COE_AND_LEADERS),
     "governance:register_csv": Row(403, exceptions=COE_AND_LEADERS),
@@ -231,6 +236,7 @@ MATRIX: dict[str, Row | tuple[Row, ...]] = {
         Row(200, anonymous=API, exceptions=MARKETING_DETAIL, on="marketing_condition"),
     ),
     "governance-condition-met": Row(405, anonymous=API, on="condition"),
+    "governance-condition-waive": Row(405, anonymous=API, on="condition"),
     "governance-register-list": Row(403, anonymous=API, exceptions=COE_AND_LEADERS),
     "governance-register-detail": (
         Row(403, anonymous=API, exceptions=COE_AND_LEADERS, on="live"),

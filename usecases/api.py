@@ -20,11 +20,13 @@ from usecases.choices import TEAM_ROLES, Quadrant, Status
 from usecases.duplicates import mark_duplicate, may_mark_duplicate
 from usecases.filters import UseCaseFilterSet
 from usecases.lifecycle import (
+    ConditionsOpen,
     DecidedOnReviews,
     IncompleteProposal,
     TransitionError,
     available_transitions,
     change_status,
+    transition_refusals,
 )
 from usecases.models import Comment, Endorsement, UseCase
 from usecases.proposals import ANSWER_FIELDS, create_proposal, update_proposal
@@ -68,20 +70,39 @@ class TransitionSerializer(serializers.Serializer):
     expected_status = serializers.ChoiceField(choices=Status.choices, required=False)
 
 
-class DecidedOnReviewsSerializer(serializers.Serializer):
-    """The refusal of a decision asked for directly, with where to make it instead."""
+class OpenConditionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    due_on = serializers.DateField()
+
+
+class TransitionRefusedSerializer(serializers.Serializer):
+    """A status change governance must make or allow first, with where to go instead: a
+    decision asked for directly (``reviews``), or the pilot or production while a condition
+    of the approval is open (``open_conditions``)."""
 
     detail = serializers.CharField()
     governance_page = serializers.URLField(help_text="The proposal's governance page.")
     reviews = serializers.URLField(
-        help_text="The proposal's reviews in the API; decide one with POST .../{id}/decide/."
+        required=False,
+        help_text="A decision: the proposal's reviews in the API; decide one with "
+        "POST .../{id}/decide/.",
+    )
+    open_conditions = OpenConditionSerializer(
+        many=True,
+        required=False,
+        help_text="The pilot or production: the conditions still open. Each is marked met "
+        "(POST /api/v1/governance/conditions/{id}/met/) or waived by a CoE reviewer with a "
+        "reason (POST .../{id}/waive/).",
     )
 
 
-DECIDED_ON_REVIEWS = OpenApiResponse(
-    DecidedOnReviewsSerializer,
+TRANSITION_REFUSED = OpenApiResponse(
+    TransitionRefusedSerializer,
     description="A decision (approve, approve with conditions, reject or request changes on a "
-    "proposal in review) is made on the reviews, never directly: decide the reviews instead.",
+    "proposal in review) is made on the reviews, never directly: decide the reviews instead. "
+    "Starting the pilot or moving to production waits until every condition of the approval "
+    "is met or waived.",
 )
 
 
@@ -138,14 +159,15 @@ class UseCaseViewSet(
             raise ValidationError({"detail": str(exc)}) from exc
 
     @extend_schema(
-        request=TransitionSerializer, responses={200: UseCaseSerializer, 409: DECIDED_ON_REVIEWS}
+        request=TransitionSerializer, responses={200: UseCaseSerializer, 409: TRANSITION_REFUSED}
     )
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         """Move the proposal through its lifecycle (submit, triage, accept for review, reject
         at triage, withdraw, pilot, production, retire). Decisions on a proposal in review
         are made on its reviews (/api/v1/governance/reviews/{id}/decide/): asking for one
-        here answers 409."""
+        here answers 409, as does the pilot or production while a condition of the approval
+        is open."""
         use_case = self.get_object()
         payload = TransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -169,6 +191,19 @@ class UseCaseViewSet(
                 | {name: request.build_absolute_uri(url) for name, url in pointers.items()},
                 status=status.HTTP_409_CONFLICT,
             )
+        except ConditionsOpen as exc:
+            page = reverse("governance:case", args=[use_case.pk])
+            return Response(
+                {
+                    "detail": str(exc),
+                    "governance_page": request.build_absolute_uri(page),
+                    "open_conditions": [
+                        {"id": c.pk, "text": c.text, "due_on": c.due_on.isoformat()}
+                        for c in exc.conditions
+                    ],
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         except TransitionError as exc:
             raise ValidationError({"detail": str(exc)}) from exc
         return Response(self.get_serializer(use_case).data)
@@ -177,18 +212,27 @@ class UseCaseViewSet(
         responses=inline_serializer(
             "AvailableTransition",
             {"target": serializers.CharField(), "label": serializers.CharField(),
-             "needs_note": serializers.BooleanField()},
+             "needs_note": serializers.BooleanField(),
+             "refused": serializers.CharField(
+                 help_text="Blank, or why the action must wait (conditions still open).")},
             many=True,
         )
     )  # fmt: skip
     @action(detail=True, methods=["get"])
     def transitions(self, request, pk=None):
-        """The lifecycle actions the caller may take now."""
+        """The lifecycle actions the caller may take, each with why it must wait, if so."""
         use_case = self.get_object()
+        transitions = available_transitions(request.user, use_case)
+        refusals = transition_refusals(use_case, transitions)
         return Response(
             [
-                {"target": t.target, "label": t.label, "needs_note": t.needs_note}
-                for t in available_transitions(request.user, use_case)
+                {
+                    "target": t.target,
+                    "label": t.label,
+                    "needs_note": t.needs_note,
+                    "refused": refusals.get(t.target, ""),
+                }
+                for t in transitions
             ]
         )
 

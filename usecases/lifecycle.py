@@ -11,6 +11,10 @@ changes) belong to a fourth kind, the review itself, which no person is: the tab
 them to nobody, ``change_status`` refuses them, and only governance's decision on the
 reviews makes them, through ``record_decision`` (DESIGN.md: "Decisions are made only on
 reviews"). Rejecting at triage (out of scope, a duplicate) stays a direct staff action.
+
+One rule beside the table: an approval's conditions gate the next stages. Starting the pilot
+and moving to production are refused while any condition is open, until each is met or a
+CoE reviewer waives it with a reason (``conditions_gate``).
 """
 
 from __future__ import annotations
@@ -95,6 +99,12 @@ _BY_PAIR = {(t.source, t.target): t for t in TRANSITIONS}
 DECISIONS = frozenset(
     {Status.APPROVED, Status.APPROVED_WITH_CONDITIONS, Status.REJECTED, Status.CHANGES_REQUESTED}
 )
+# The stages an approval's conditions hold back (issue 18), with the step's name: a proposal
+# starts its pilot, and moves to production, only once every condition is met or waived.
+GATED_BY_CONDITIONS = {
+    Status.IN_PILOT: "Start pilot",
+    Status.IN_PRODUCTION: "Move to production",
+}
 
 
 class TransitionError(Exception):
@@ -115,6 +125,27 @@ class DecidedOnReviews(TransitionError):
             "(“Governance details and risk”), decide each review routed to you there, and the "
             "proposal is decided when its last review is. Nothing was changed."
         )
+
+
+class ConditionsOpen(TransitionError):
+    """Starting the pilot or moving to production while a condition of the approval is
+    still open (neither met nor waived). ``conditions`` are the open ones."""
+
+    def __init__(self, target: Status, conditions: list):
+        self.target = target
+        self.conditions = conditions
+        listed = "; ".join(f"“{_shortened(c.text)}” (due {c.due_on:%d %b %Y})" for c in conditions)
+        super().__init__(
+            f"'{GATED_BY_CONDITIONS[target]}' waits for the conditions of the approval: "
+            f"{len(conditions)} still open: {listed}. Mark each met, or ask a CoE reviewer "
+            "to waive it with a reason, on the proposal's governance page. Nothing was "
+            "changed."
+        )
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class IncompleteProposal(TransitionError):
@@ -148,6 +179,29 @@ def find_transition(source: str, target: str) -> Transition | None:
     return _BY_PAIR.get((source, target))
 
 
+def conditions_gate(use_case: UseCase, target: str) -> ConditionsOpen | None:
+    """The refusal of moving ``use_case`` to ``target`` while a condition of its approval
+    is open, or None when nothing holds it back: the one rule ``change_status`` enforces
+    and every surface shows (the proposal page's disabled button, the go-live page, the
+    API's 409). Governance owns the conditions and what "open" means
+    (``ConditionQuerySet.open``); the lifecycle reaches them through the reverse relation,
+    as usecases never imports governance."""
+    if target not in GATED_BY_CONDITIONS:
+        return None
+    still_open = list(use_case.conditions.open().order_by("due_on", "id"))
+    return ConditionsOpen(Status(target), still_open) if still_open else None
+
+
+def transition_refusals(use_case: UseCase, transitions: list[Transition]) -> dict[str, str]:
+    """Of ``transitions`` (those the person may make), why each that may not be made now is
+    refused, by target: what a page shows beside its disabled button."""
+    refusals = {}
+    for t in transitions:
+        if refusal := conditions_gate(use_case, t.target):
+            refusals[t.target] = str(refusal)
+    return refusals
+
+
 def change_status(
     use_case_id: int,
     target: Status,
@@ -156,6 +210,7 @@ def change_status(
     note: str = "",
     expected_status: str | None = None,
     data: dict | None = None,
+    notify: bool = True,
 ) -> UseCase:
     """Move a proposal to ``target`` on behalf of ``actor`` and record the event.
 
@@ -163,10 +218,14 @@ def change_status(
     (two reviewers deciding at once), nothing changes and StaleChange says what happened.
     Asking for the status it already has changes nothing. A decision on a proposal in
     review is refused with DecidedOnReviews: it is made on the reviews (``record_decision``).
+    Starting the pilot or moving to production with a condition open is refused with
+    ConditionsOpen (``conditions_gate``). ``notify=False`` records the event without telling
+    the owner and followers: for a step on the way to the change one request makes (triage
+    on the way to "in review"), so that they hear of that change once.
     """
     return _move(
         use_case_id, target, actor=actor, note=note, expected_status=expected_status,
-        data=data, by_review=False,
+        data=data, by_review=False, notify=notify,
     )  # fmt: skip
 
 
@@ -203,6 +262,7 @@ def _move(
     expected_status: str | None,
     data: dict | None,
     by_review: bool,
+    notify: bool = True,
 ) -> UseCase:
     note = (note or "").strip()
     with transaction.atomic():
@@ -234,6 +294,9 @@ def _move(
             raise TransitionError(f"You may not '{transition.label.lower()}' this proposal.")
         if transition.needs_note and not note:
             raise TransitionError(f"Say why: '{transition.label}' needs a note.")
+        # After the actor check: only those who may make the change learn the conditions.
+        if refusal := conditions_gate(use_case, target):
+            raise refusal
         if target == Status.SUBMITTED and (missing := use_case.missing_answers()):
             raise IncompleteProposal(missing)
 
@@ -264,5 +327,6 @@ def _move(
         )
         # Recorded with the change and sent after commit: a rolled back change tells nobody,
         # and a committed one is told even when Redis is down (the outbox re-sends it).
-        outbox.record(NOTIFY_EVENT, event_id=event.pk)
+        if notify:
+            outbox.record(NOTIFY_EVENT, event_id=event.pk)
     return use_case

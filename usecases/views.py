@@ -29,11 +29,13 @@ from usecases.forms import (
 )
 from usecases.history import history_for, seen_proposals
 from usecases.lifecycle import (
+    ConditionsOpen,
     DecidedOnReviews,
     IncompleteProposal,
     TransitionError,
     available_transitions,
     change_status,
+    transition_refusals,
 )
 from usecases.models import (
     Attachment,
@@ -246,6 +248,7 @@ def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     use_case = get_use_case_for_user(user, pk)
     roles_had = set(use_case.team_roles or [])
+    transitions = available_transitions(user, use_case)
     context = {
         **_engagement_context(user, use_case),
         "events": history_for(user, use_case),
@@ -255,7 +258,9 @@ def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "comments": Comment.objects.filter(use_case=use_case).select_related("author"),
         "attachments": Attachment.objects.filter(use_case=use_case),
-        "transitions": available_transitions(user, use_case),
+        "transitions": transitions,
+        # Each with why it must wait, if it must, shown beside its disabled button.
+        "actions": _with_refusals(use_case, transitions),
         "can_edit": can_edit(user, use_case),
         "may_mark_duplicate": may_mark_duplicate(user, use_case)
         and use_case.status in MERGEABLE_STATUSES
@@ -265,6 +270,11 @@ def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "comment_form": CommentForm(),
     }
     return render(request, "usecases/usecase_detail.html", context)
+
+
+def _with_refusals(use_case: UseCase, transitions) -> list[tuple]:
+    refusals = transition_refusals(use_case, transitions)
+    return [(t, refusals.get(t.target, "")) for t in transitions]
 
 
 def _engagement(user, use_case_id: int) -> dict:
@@ -306,6 +316,10 @@ def usecase_transition(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
         messages.error(request, str(exc))
         return redirect("governance:case", use_case.pk)
+    except ConditionsOpen as exc:
+        if wants_fragment(request):
+            return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
+        messages.error(request, str(exc))
     except TransitionError as exc:
         messages.error(request, str(exc))
     else:

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from coe_portal.roles import is_coe_staff
 from governance import reviews as review_logic
+from governance import sla
+from governance.choices import ConditionStatus
 from governance.models import Condition, RegisterEntry, Review, Triage
 from governance.risk import NIST_RISKS, nist_flags, platform_warnings, suggest_tier
 from usecases.access import may_read_reasoning
@@ -39,13 +41,18 @@ def governance_panel(use_case, user) -> dict:
         Review.objects.filter(use_case=use_case).select_related("decided_by", "assignee")
     )
     latest_round = max((r.round for r in all_reviews), default=0)
+    sla_days = sla.review_sla_days() if any(r.is_open for r in all_reviews) else 0
     for r in all_reviews:
         r.may_answer = r.is_open and review_logic.may_answer(user, r)
-    conditions = list(Condition.objects.filter(use_case=use_case).select_related("owner"))
+        r.due = sla.due_date(r.opened_at, sla_days) if r.is_open else None
+    conditions = list(
+        Condition.objects.filter(use_case=use_case).select_related("owner", "waived_by")
+    )
     for c in conditions:
-        c.may_mark = c.status == "open" and (
-            is_coe_staff(user) or user.pk in (c.owner_id, use_case.owner_id)
-        )
+        c.use_case = use_case  # the permission functions read its owner
+        is_open = c.status == ConditionStatus.OPEN
+        c.may_mark = is_open and review_logic.may_update_condition(user, c)
+        c.may_waive = is_open and review_logic.may_waive_condition(user, c)
     triage = Triage.objects.filter(use_case=use_case).select_related("assignee").first()
     entry = RegisterEntry.objects.filter(use_case=use_case).first()
     may_triage = use_case.status in (Status.SUBMITTED, Status.TRIAGE) and (
@@ -57,14 +64,18 @@ def governance_panel(use_case, user) -> dict:
         Status.CHANGES_REQUESTED, Status.IN_PILOT, Status.IN_PRODUCTION,
     ):  # fmt: skip
         decision = use_case.get_status_display()
-    from usecases.lifecycle import available_transitions
+    from usecases.lifecycle import available_transitions, transition_refusals
 
-    may_move_on = use_case.status in LIVE_STATUSES and any(
-        t.target in ("in_pilot", "in_production", "retired")
-        for t in available_transitions(user, use_case)
-    )
+    moves = [
+        t for t in available_transitions(user, use_case)
+        if t.target in ("in_pilot", "in_production", "retired")
+    ]  # fmt: skip
+    may_move_on = use_case.status in LIVE_STATUSES and bool(moves)
     return {
         "may_move_on": may_move_on,
+        # Why the pilot or production must wait (conditions still open), for those who may
+        # move it on: the lifecycle's own refusal.
+        "move_refusals": list(transition_refusals(use_case, moves).values()) if may_move_on else [],
         "assessment": assessment,
         "tier": tier,
         "tier_value": assessment.tier if assessment else suggest_tier(use_case).tier.value,
@@ -102,13 +113,15 @@ def _summary(use_case) -> dict:
 
 @register.simple_tag
 def queue_counts(user, portal_settings=None) -> dict:
-    """New (submitted) and overdue proposals in ``user``'s queue, for the home page tile:
-    counted live in one query, remembered on the user for the rest of the request."""
+    """New (submitted) proposals in ``user``'s queue, and those with an overdue review (the
+    queue's "overdue only" filter, the same condition), for the home page tile: counted
+    live in one query, remembered on the user for the rest of the request."""
     from django.db.models import Count, Q
     from django.utils import timezone
 
     from coe_portal.models import PortalSettings
     from coe_portal.roles import Role, has_role
+    from governance.filters import has_overdue_review
 
     cached = getattr(user, "_governance_queue_counts", None)
     if cached is not None:
@@ -116,10 +129,18 @@ def queue_counts(user, portal_settings=None) -> dict:
     if not (is_coe_staff(user) or has_role(user, Role.CHAMPION)):
         return {"new": 0, "overdue": 0}
     sla_days = (portal_settings or PortalSettings.load()).review_sla_days
-    cutoff = review_logic.subtract_working_days(timezone.localdate(), sla_days)
+    overdue = has_overdue_review(timezone.localdate(), sla_days=sla_days)
     counts = review_logic.queue_for(user).aggregate(
         new=Count("pk", filter=Q(status=Status.SUBMITTED)),
-        overdue=Count("pk", filter=Q(submitted_at__date__lt=cutoff)),
+        overdue=Count("pk", filter=Q(overdue)),
     )
     user._governance_queue_counts = counts
     return counts
+
+
+@register.simple_tag
+def review_due(review):
+    """The last working day an open review is on time (governance.sla), or None."""
+    if not review.is_open:
+        return None
+    return sla.due_date(review.opened_at, sla.review_sla_days())

@@ -151,6 +151,8 @@ def test_the_resend_forgets_messages_delivered_long_ago():
         "usecases.notifications.notify_event",
         "governance.tasks.email_assignment",
         "governance.tasks.email_rereview_due",
+        "governance.notices.notify_assignment",
+        "governance.notices.notify_rereview_owner",
         "skilling.events.send_seat_notice",
         "metrics.reports.queue_generation",
         "metrics.reports.email_leadership",

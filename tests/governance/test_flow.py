@@ -314,3 +314,31 @@ def test_reviews_of_a_withdrawn_proposal_cannot_be_decided(submitted, reviewer, 
         decide(review, reviewer, Outcome.REJECT)
     review.refresh_from_db()
     assert review.status == ReviewStatus.OPEN
+
+
+@pytest.mark.parametrize("through", ["logic", "page"])
+def test_accepting_a_new_proposal_tells_its_owner_once(
+    client, submitted, reviewer, mailoutbox, django_capture_on_commit_callbacks, through
+):
+    """Accepting a submitted proposal moves it through triage to "in review" in one request:
+    the history keeps both steps, the owner hears of the one change once (issue 18)."""
+    from django.urls import reverse
+
+    from usecases.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        if through == "logic":
+            reviews.accept_for_review(submitted.pk, actor=reviewer)
+        else:
+            client.force_login(reviewer)
+            client.post(reverse("governance:accept", args=[submitted.pk]),
+                        {"expected_status": "submitted"})  # fmt: skip
+
+    to_owner = [m for m in mailoutbox if m.to == [submitted.owner.email]]
+    assert len(to_owner) == 1 and "is now in review" in to_owner[0].body
+    assert Notification.objects.filter(recipient=submitted.owner).count() == 1
+    steps = UseCaseEvent.objects.filter(use_case=submitted, kind=UseCaseEvent.Kind.TRANSITION)
+    assert list(steps.values_list("from_status", "to_status")) == [
+        ("submitted", "triage"),
+        ("triage", "in_review"),
+    ]

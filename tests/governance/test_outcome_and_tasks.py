@@ -51,8 +51,9 @@ def test_rereview_task_run_twice_opens_one_rereview(employee, mailoutbox):
 
 @pytest.mark.django_db
 def test_overdue_reminders_go_once_a_day(reviewer, mailoutbox):
-    ReviewFactory(assignee=reviewer, due_on=timezone.localdate() - timedelta(days=2))
-    ReviewFactory(assignee=reviewer, due_on=timezone.localdate() + timedelta(days=2))
+    # Open for a month, past the 10-working-day SLA; and opened today.
+    ReviewFactory(assignee=reviewer, opened_at=timezone.now() - timedelta(days=30))
+    ReviewFactory(assignee=reviewer, opened_at=timezone.now())
 
     assert tasks.remind_overdue_reviews() == 1
     assert tasks.remind_overdue_reviews() == 0
@@ -69,7 +70,7 @@ def test_no_email_names_a_confidential_proposal_to_someone_who_can_no_longer_see
 
     secret = UseCaseFactory(owner=employee, status="in_review", confidential=True)
     review = ReviewFactory(
-        use_case=secret, assignee=champion, due_on=timezone.localdate() - timedelta(days=2)
+        use_case=secret, assignee=champion, opened_at=timezone.now() - timedelta(days=30)
     )
     champion.department = Department.objects.create(name="Elsewhere", code="elsewhere")
     champion.save()

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from coe_portal import outbox
-from coe_portal.models import OutboxMessage, PortalSettings
+from coe_portal import outbox, tokens
+from coe_portal.models import ApiToken, OutboxMessage, PortalSettings
 from coe_portal.roles import Role
 from governance.models import Review
 from metrics.models import KpiSnapshot, Report
@@ -123,12 +124,12 @@ def _rereview_setup():
 
 def _rereview_check(entry):
     assert Review.objects.filter(use_case=entry.use_case, kind="re_review").count() == 5
-    assert len(subjects("Re-review opened")) == 5
+    assert len(subjects("Re-review opened")) == 1  # the owner, once for the round (issue 18)
 
 
 def _overdue_setup():
     reviewer = UserFactory(username="reviewer", roles=[Role.COE_REVIEWER])
-    ReviewFactory(assignee=reviewer, due_on=timezone.localdate() - timedelta(days=2))
+    ReviewFactory(assignee=reviewer, opened_at=timezone.now() - timedelta(days=30))
 
 
 def _overdue_check(_):
@@ -168,9 +169,27 @@ def _reminder_check(_):
     assert len(mail.outbox) == 3
 
 
+def _sign_in_sweep_setup():
+    person = UserFactory(username="scripter")
+    for name in ("Live", "Expired"):
+        tokens.create_api_token(actor=person, name=name, lifetime=7)
+    ApiToken.objects.filter(name="Expired").update(expiry=timezone.now() - timedelta(minutes=1))
+    Session.objects.create(
+        session_key="s" * 32, session_data="", expire_date=timezone.now() - timedelta(seconds=1)
+    )
+
+
+def _sign_in_sweep_check(_):
+    assert list(ApiToken.objects.values_list("name", flat=True)) == ["Live"]
+    assert not Session.objects.filter(expire_date__lte=timezone.now()).exists()
+
+
 CASES = {
     "coe_portal.tasks.record_worker_heartbeat": Case({}, lambda: None, _heartbeat_check),
     "coe_portal.tasks.deliver_outbox": Case({}, _outbox_setup, _outbox_check),
+    "coe_portal.tasks.forget_expired_sign_ins": Case(
+        {}, _sign_in_sweep_setup, _sign_in_sweep_check
+    ),
     "governance.tasks.open_due_rereviews": Case({}, _rereview_setup, _rereview_check),
     "governance.tasks.remind_overdue_reviews": Case({}, _overdue_setup, _overdue_check),
     "metrics.tasks.take_kpi_snapshots": Case({}, _snapshot_setup, _snapshot_check),

@@ -61,18 +61,20 @@ def test_notification_emails(employee, reviewer, django_capture_on_commit_callba
 
 
 @pytest.mark.django_db
-def test_governance_emails(employee, reviewer):
-    from governance import tasks
+def test_governance_emails(employee, reviewer, django_capture_on_commit_callbacks):
+    from governance import reviews, tasks
 
     proposal = UseCaseFactory(owner=employee, status="in_review", title=INJECTION)
     review = ReviewFactory(
-        use_case=proposal, assignee=reviewer, due_on=timezone.localdate() - timedelta(days=2)
+        use_case=proposal, assignee=reviewer, opened_at=timezone.now() - timedelta(days=30)
     )
     tasks.email_assignment(proposal.pk, reviewer.pk, review.pk)
     tasks.remind_overdue_reviews()
-    tasks.email_rereview_due(review.pk)
+    # A re-review round: its reviewer and its owner are told (governance.notices).
+    with django_capture_on_commit_callbacks(execute=True):
+        reviews.open_reviews(proposal, "minimal", actor=None, kind="re_review")
 
-    assert len(_sent_safely()) == 3
+    assert len(_sent_safely()) == 4
 
 
 @pytest.mark.django_db

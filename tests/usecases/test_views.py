@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.factories import UseCaseFactory, UserFactory
-from usecases.models import Attachment, Endorsement, UseCase, UseCaseEvent
+from usecases.models import Attachment, Endorsement, Follow, UseCase, UseCaseEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -302,6 +302,24 @@ def test_endorse_toggles_in_place_with_oob_counter(client, employee, colleague):
     response = client.post(url, headers={"HX-Request": "true"})
     assert b">0 endorsements<" in response.content
     assert not Endorsement.objects.filter(use_case=use_case).exists()
+
+
+def test_follow_toggles_in_place_with_oob_follower_count(client, employee, colleague, champion):
+    """Following answers the htmx request with the buttons and the page's follower count,
+    out of band, as endorsing does: the count is never stale until a reload (issue 18)."""
+    use_case = UseCaseFactory(owner=employee, status="submitted")
+    Follow.objects.create(use_case=use_case, user=champion)
+    client.force_login(colleague)
+    url = reverse("usecases:usecase_follow", args=[use_case.pk])
+    page = client.get(use_case.get_absolute_url()).content
+    assert b'<span id="follower-count">1 follower</span>' in page
+
+    response = client.post(url, {"follow": "1"}, headers={"HX-Request": "true"})
+    assert b'<span id="follower-count" hx-swap-oob="true">2 followers</span>' in response.content
+    assert b"Following" in response.content
+    response = client.post(url, {"follow": "0"}, headers={"HX-Request": "true"})
+    assert b'<span id="follower-count" hx-swap-oob="true">1 follower</span>' in response.content
+    assert not Follow.objects.filter(use_case=use_case, user=colleague).exists()
 
 
 def test_owner_cannot_endorse_own(client, employee):
