@@ -135,12 +135,14 @@ class ConditionsOpen(TransitionError):
         self.target = target
         self.conditions = conditions
         listed = "; ".join(f"“{_shortened(c.text)}” (due {c.due_on:%d %b %Y})" for c in conditions)
-        super().__init__(
+        # Why the step waits: shown beside its disabled button; a refused attempt adds
+        # that nothing was changed.
+        self.reason = (
             f"'{GATED_BY_CONDITIONS[target]}' waits for the conditions of the approval: "
             f"{len(conditions)} still open: {listed}. Mark each met, or ask a CoE reviewer "
-            "to waive it with a reason, on the proposal's governance page. Nothing was "
-            "changed."
+            "to waive it with a reason, on the proposal's governance page."
         )
+        super().__init__(f"{self.reason} Nothing was changed.")
 
 
 def _shortened(text: str, limit: int = 80) -> str:
@@ -198,7 +200,7 @@ def transition_refusals(use_case: UseCase, transitions: list[Transition]) -> dic
     refusals = {}
     for t in transitions:
         if refusal := conditions_gate(use_case, t.target):
-            refusals[t.target] = str(refusal)
+            refusals[t.target] = refusal.reason
     return refusals
 
 

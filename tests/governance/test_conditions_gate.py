@@ -82,6 +82,7 @@ def test_the_page_shows_the_button_disabled_with_the_reason(client, approved, em
     assert 'value="in_pilot"' in body
     assert 'type="submit" disabled aria-describedby="refusal-1">Start pilot' in body
     assert "waits for the conditions of the approval" in body and TEXT in body
+    assert "Nothing was changed" not in body  # nothing was tried yet
 
 
 def test_the_page_refuses_the_pilot(client, approved, employee):
@@ -89,6 +90,7 @@ def test_the_page_refuses_the_pilot(client, approved, employee):
     url = reverse("usecases:usecase_transition", args=[approved.pk])
     response = client.post(url, {"target": Status.IN_PILOT}, follow=True)
     assert "waits for the conditions of the approval" in response.content.decode()
+    assert "Nothing was changed" in response.content.decode()
     assert _status(approved) == Status.APPROVED_WITH_CONDITIONS and not _moved(approved)
 
 
