@@ -44,9 +44,9 @@ def _connections(cluster, database: str) -> int:
         ).fetchone()[0]
 
 
-def _serve_and_count(cluster, env: dict, token: str) -> int:
+def _serve_and_count(cluster, env: dict, token: str) -> tuple[int, list[int]]:
     """Send the requests through a dev server; the most connections it held at once, while
-    they ran and after."""
+    they ran and after, and the answers' statuses."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -77,8 +77,7 @@ def _serve_and_count(cluster, env: dict, token: str) -> int:
         finally:
             done.set()
             counter.join()
-        assert statuses == [200] * REQUESTS, sorted(set(statuses))
-        return max([*counts, _connections(cluster, "coe_dev")])
+        return max([*counts, _connections(cluster, "coe_dev")]), statuses
     finally:
         stop_process(server)
 
@@ -89,8 +88,14 @@ def test_the_dev_servers_connections_stay_within_the_pool(pool, within):
         env = portal_env(cluster.create_database("coe_dev"), None, DEBUG="1", DB_POOL_MAX=str(pool))
         manage(env, "migrate", "--noinput")
         token = api_token(env, "dev")
-        held = _serve_and_count(cluster, env, token)
+        held, statuses = _serve_and_count(cluster, env, token)
     if within:
+        assert statuses == [200] * REQUESTS, sorted(set(statuses))
         assert held <= POOL, f"{held} connections open at once, pool of {POOL}"
-    else:  # without the pool each request thread opened its own
-        assert held > POOL, f"only {held} connections at once without the pool"
+    else:
+        # Without the pool each request thread opened its own; on a slow machine they pile
+        # up past PostgreSQL's limit and requests fail (500, or 503 from /healthz), the leak
+        # the pool ends.
+        refused = {500, 503} & set(statuses)
+        assert held > POOL or refused, f"only {held} connections at once without the pool"
+        assert set(statuses) <= {200, 500, 503}, sorted(set(statuses))
