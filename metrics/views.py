@@ -37,15 +37,18 @@ def dashboard(request):
     if not access.can_see_organisation(request.user):
         raise PermissionDenied("The organisation dashboard is for leadership and CoE staff.")
     form, department, period = _filters(request)
+    board = dashboards.build(
+        request.user,
+        department=department,
+        period=period,
+        departments=list(Department.objects.all()),
+        most=DEPARTMENTS_SHOWN,
+    )
     context = {
-        "board": dashboards.build(
-            request.user,
-            department=department,
-            period=period,
-            departments=list(Department.objects.all()),
-            most=DEPARTMENTS_SHOWN,
+        "board": board,
+        "scatter": dashboards.scatter(
+            request.user, department=department, period=period, as_of=board.as_of
         ),
-        "scatter": dashboards.scatter(request.user, department=department, period=period),
         "form": form,
         "department": department,
         "organisation_view": True,
@@ -59,16 +62,21 @@ def department_dashboard(request, code: str):
         request.user, code, access.can_see_department_dashboard
     )
     period = request.GET.get("period", dashboards.DEFAULT_PERIOD)
+    board = dashboards.build(
+        request.user,
+        department=department,
+        period=period,
+        departments=[department],
+        department_view=True,
+    )
     context = {
-        "board": dashboards.build(
+        "board": board,
+        "scatter": dashboards.scatter(
             request.user,
             department=department,
             period=period,
-            departments=[department],
+            as_of=board.as_of,
             department_view=True,
-        ),
-        "scatter": dashboards.scatter(
-            request.user, department=department, period=period, department_view=True
         ),
         "radar": _radar(department),
         "department": department,
