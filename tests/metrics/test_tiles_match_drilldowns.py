@@ -119,13 +119,17 @@ def _expected(slug, rows, count):
 PROPOSAL_TILES = {slug for slug in dashboards.HEADLINE if kpis.REGISTRY[slug].proposals}
 
 
+# A few fixed examples in CI, like the visibility invariants; TILES_EXAMPLES for more.
+EXAMPLES_SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
 class TilesMatchDrilldownsTest(TestCase):
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        derandomize=True,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
+    @EXAMPLES_SETTINGS
     @given(portal)
     def test_every_tile_equals_the_rows_its_link_lists(self, data):
         departments = _build(*data)
@@ -150,12 +154,7 @@ class TilesMatchDrilldownsTest(TestCase):
                 if "department=" in page or "/departments/" in page:
                     assert "department=" in urlsplit(tile.link).query
 
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        derandomize=True,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
+    @EXAMPLES_SETTINGS
     @given(portal)
     def test_todays_snapshot_equals_the_live_figure(self, data):
         departments = _build(*data)
