@@ -91,24 +91,10 @@ class RegisterFilter(django_filters.FilterSet):
         label="Re-review",
     )
 
-    # The dashboard's "use cases with open conditions" tile opens the register on this
-    # (metrics.kpis.PROPOSAL_SETS; indexed by the conditions' (use_case, status)).
-    conditions = django_filters.ChoiceFilter(
-        choices=[("open", "With open conditions")],
-        method="filter_conditions",
-        empty_label="Any conditions",
-        label="Conditions",
-    )
-
     def filter_due(self, queryset, name, value):
         if not value:
             return queryset
         return queryset.filter(register_entry__next_review_on__lte=timezone.localdate())
-
-    def filter_conditions(self, queryset, name, value):
-        if value != "open":
-            return queryset
-        return queryset.filter(Exists(Condition.objects.open().filter(use_case=OuterRef("pk"))))
 
 
 # The API's filters of governance rows by proposal: only a proposal the person may see can be

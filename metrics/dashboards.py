@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from coe_portal.models import Department
@@ -58,8 +57,7 @@ SIGNALS = [
 # Where the governance tiles lead: a URL name, fixed query parameters (the department is
 # added by id, as those filters take it) and the roles that may open the page. The queue's
 # "overdue" filter lists the proposals of the reviews the tile counts (one definition:
-# governance.sla). A KPI over proposals (``Kpi.proposals``) takes its link from that
-# definition instead, here only its readers.
+# governance.sla).
 GOVERNANCE_LINKS = {
     "reviews_breaching_sla": ("governance:queue", {"overdue": "1"}, QUEUE_ROLES),
     "review_on_time_share": ("governance:queue", {}, QUEUE_ROLES),
@@ -241,30 +239,20 @@ def build(
     scoped_kpis = set(headline) | set(TREND_KPIS) | set(VALUE_KPIS) | set(kpis.STAGES_KPIS)
     data = snapshots.series(dates=wanted_dates, kpi_slugs=scoped_kpis, scopes=[scope])
 
-    # Today's figures are live, over the rows the reader's drill-downs list (one query);
-    # earlier days, and the KPIs without a live form, come from the snapshots.
-    today = timezone.localdate()
-    live = kpis.live_values(_visible_proposals(user, department), today, scoped_kpis)
-
     def value(slug: str, day: dt.date) -> float | None:
-        if day == today and slug in live:
-            return live[slug]
         return data.get((slug, scope), {}).get(day)
-
-    def current(slug: str) -> float | None:
-        return live[slug] if slug in live else value(slug, latest)
 
     tiles = [
         Tile(
             kpi=kpis.REGISTRY[slug],
-            value=current(slug),
+            value=value(slug, latest),
             previous=value(slug, compared_with),
-            link=_tile_link(slug, department, user, today),
+            link=_tile_link(slug, department, user),
         )
         for slug in headline
     ]
     charts = {
-        "funnel": _funnel(department, current, today),
+        "funnel": _funnel(department, latest, value),
         "trends": _trend(
             "trends", "Twelve-month trend: proposals", TREND_KPIS, trend_dates, value, department
         ),
@@ -295,18 +283,12 @@ def build(
 
 
 def scatter(
-    user,
-    *,
-    department: Department | None,
-    period: str,
-    as_of: dt.date | None,
-    department_view: bool = False,
+    user, *, department: Department | None, period: str, department_view: bool = False
 ) -> dict | None:
     """The value-against-feasibility chart of ``build``'s dashboard and its CSV link, alone:
     the page keeps it apart from the figures because it changes with proposals. None before
-    the first snapshot (``as_of``, the dashboard's, is None), when the dashboard shows no
-    charts."""
-    if as_of is None:
+    the first snapshot, when the dashboard shows no charts."""
+    if snapshots.latest_date() is None:
         return None
     period = period if period in PERIODS else DEFAULT_PERIOD
     return {
@@ -324,28 +306,18 @@ def _csv_url(chart_id: str, department: Department | None, period: str, departme
     return reverse("metrics:dashboard_csv", args=[chart_id]) + "?" + urlencode(params)
 
 
-def _visible_proposals(user, department: Department | None):
-    """The proposals the reader's drill-downs list: their own visibility, one department's
-    or all."""
-    qs = UseCase.objects.visible_to(user)
-    return qs.filter(department=department) if department is not None else qs
-
-
-def _tile_link(slug: str, department: Department | None, user, today: dt.date) -> str:
+def _tile_link(slug: str, department: Department | None, user) -> str:
     """The list behind a tile, or "" when the viewer may not open it (the tile is then
-    a plain figure rather than a link to a refusal). A KPI over proposals opens exactly
-    the proposals it counts (``ProposalSet.url``)."""
+    a plain figure rather than a link to a refusal)."""
     kpi = kpis.REGISTRY[slug]
-    if slug in GOVERNANCE_LINKS and not has_role(user, *GOVERNANCE_LINKS[slug][2]):
-        return ""
-    if kpi.proposals is not None:
-        return kpi.proposals.url(today, department)
     if slug == "readiness_index":
         if department is not None:
             return reverse("metrics:department_readiness", args=[department.code])
         return reverse("metrics:readiness")
     if slug in GOVERNANCE_LINKS:
-        url_name, params, _roles = GOVERNANCE_LINKS[slug]
+        url_name, params, roles = GOVERNANCE_LINKS[slug]
+        if not has_role(user, *roles):
+            return ""
         params = dict(params)
         if department is not None:
             params["department"] = department.pk
@@ -361,12 +333,12 @@ def _tile_link(slug: str, department: Department | None, user, today: dt.date) -
     return proposals_link(kpi.statuses, department)
 
 
-def _funnel(department, current, today: dt.date) -> Chart:
+def _funnel(department, latest, value) -> Chart:
     labels, values, links = [], [], []
-    for slug, (label, _statuses) in kpis.STAGES.items():
+    for slug, (label, statuses) in kpis.STAGES.items():
         labels.append(label)
-        values.append(current(f"stage_{slug}"))
-        links.append(kpis.REGISTRY[f"stage_{slug}"].proposals.url(today, department))
+        values.append(value(f"stage_{slug}", latest))
+        links.append(proposals_link(statuses, department))
     return Chart(
         id="funnel",
         title="Pipeline by stage",

@@ -5,10 +5,11 @@ snapshots by their unique date/KPI/scope, reports by their unique kind/period).
 
 Snapshots: when the proposals' event log covers most of the year, the history is the real
 back-fill (``snapshots.backfill``). Otherwise (freshly seeded proposals, reviews and
-enrolments all start today) the readiness index is computed from the demo assessments, and
-every other KPI is computed from the demo data for today (the same definitions as the daily
-task and the live tiles), with a generated run-up to today's figure before it so the trends
-have a shape. The run-up is demo figures, not a computation; today's row is real.
+enrolments all start today) the proposal KPIs are a generated, plausible rising series so
+the trends have a shape; the readiness index is always computed from the demo assessments;
+the other KPIs (governance, learning) are computed from the demo data for today, with a
+generated run-up to today's figure before it. The generated series are demo figures, not a
+computation.
 """
 
 from __future__ import annotations
@@ -102,11 +103,13 @@ def _snapshots(departments, today) -> int:
     if first_event and timezone.localdate(first_event) <= start + dt.timedelta(days=60):
         snapshots.backfill(start, today)
         return HISTORY_DAYS + 1
+    generated = _generated_series(departments, start, today)
     _readiness_series(start, today)
-    # Every other KPI runs up to its real figure today: a generated series with figures of
-    # its own (pilots, production, value) made today's tiles contradict the lists they open
-    # and fall off a cliff when the daily task replaced today's row with the real figure.
-    _run_up_to_today([slug for slug in kpis.REGISTRY if slug != "readiness_index"], start, today)
+    _run_up_to_today(
+        [slug for slug in kpis.REGISTRY if slug not in generated and slug != "readiness_index"],
+        start,
+        today,
+    )
     return HISTORY_DAYS + 1
 
 
@@ -165,6 +168,42 @@ def _readiness_series(start: dt.date, today: dt.date) -> None:
         )
         day += dt.timedelta(days=1)
     _upsert(rows)
+
+
+def _generated_series(departments, start: dt.date, today: dt.date) -> set[str]:
+    """Rising demo figures for the proposal KPIs; departments share the organisation's
+    totals by weight. Deterministic, so a second run writes the same values. Returns the
+    KPIs it wrote."""
+    weights = {d.pk: 1 + (i * 7) % 5 for i, d in enumerate(departments)}
+    total_weight = sum(weights.values()) or 1
+    rows = []
+    now = timezone.now()
+    for offset in range((today - start).days + 1):
+        day = start + dt.timedelta(days=offset)
+        t = offset / HISTORY_DAYS  # 0 a year ago, 1 today
+        wobble = ((offset * 37) % 11 - 5) / 50
+        org = {
+            "stage_intake": 6 + 10 * t + 3 * wobble,
+            "stage_review": 4 + 6 * t,
+            "stage_approved": 2 + 5 * t,
+            "stage_pilot": 1 + 7 * t,
+            "stage_production": 0.5 + 9 * t * t,
+            "new_proposals": 5 + 14 * t + 6 * wobble,
+            "approval_rate": 55 + 15 * t + 10 * wobble,
+            "median_days_to_decision": 34 - 16 * t + 4 * wobble,
+            "estimated_value": 400_000 + 2_600_000 * t,
+            "realised_value": 900_000 * t * t,
+        }
+        for slug, value in org.items():
+            unit = kpis.REGISTRY[slug].unit
+            share_kpi = unit in ("count", "money")
+            rows.append(_row(day, slug, None, _round(value, unit), now))
+            for dept in departments:
+                share = weights[dept.pk] / total_weight
+                dept_value = value * share if share_kpi else value + (weights[dept.pk] - 3) * 2
+                rows.append(_row(day, slug, dept.pk, _round(dept_value, unit), now))
+    _upsert(rows)
+    return set(org)
 
 
 def _upsert(rows: list[KpiSnapshot]) -> None:

@@ -29,18 +29,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from statistics import mean, median
-from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
-from django.urls import reverse
 from django.utils import timezone
 
 from coe_portal.models import Department, User
 from governance.choices import ConditionStatus, ReviewStatus
 from governance.models import Condition, Review
 from skilling.models import AdoptionRole, Enrolment, LearnerProfile, PathStep
-from usecases.choices import LIVE_STATUSES, Status
+from usecases.choices import Status
 from usecases.models import UseCase, UseCaseEvent
 
 # Funnel stages over the lifecycle: the label, and the statuses that make it up.
@@ -80,23 +78,17 @@ class Kpi:
     unit: str  # "count", "percent", "days", "money", "score"
     compute: Callable[[KpiContext], KpiValue]
     help: str = ""
-    # The proposals the figure is over, for KPIs computed from proposals: the one
-    # definition the snapshot, today's live figure and the drill-down's link are made from.
-    proposals: ProposalSet | None = None
+    # Statuses of the proposal list behind the figure (drill-down), if any.
+    statuses: tuple[str, ...] = ()
     # True when a higher value is better (arrows on the tiles are coloured by it).
     higher_is_better: bool = True
     # False when the data has no history, so only today's value can be computed (a
     # back-fill stores None for earlier dates).
     has_history: bool = True
 
-    @property
-    def statuses(self) -> tuple[str, ...]:
-        return self.proposals.statuses if self.proposals else ()
-
 
 @dataclass(frozen=True)
 class ProposalRow:
-    pk: int
     department_id: int
     status: str
     submitted_at: dt.datetime | None
@@ -138,7 +130,6 @@ class KpiContext:
             UseCase.objects.filter(created_at__lt=self.end)
             .annotate(status_then=Subquery(last_change))
             .values_list(
-                "pk",
                 "department_id",
                 "status_then",
                 "status",
@@ -150,12 +141,11 @@ class KpiContext:
             )
         )
         result = []
-        for pk, dept, then, now, changed_at, submitted, decided, estimated, realised in rows:
+        for dept, then, now, changed_at, submitted, decided, estimated, realised in rows:
             if then is None:
                 then = now if changed_at is None or changed_at < self.end else Status.DRAFT
             result.append(
                 ProposalRow(
-                    pk=pk,
                     department_id=dept,
                     status=then,
                     submitted_at=submitted if submitted and submitted < self.end else None,
@@ -165,91 +155,6 @@ class KpiContext:
                 )
             )
         return result
-
-    @cached_property
-    def with_open_conditions(self) -> frozenset[int]:
-        """The proposals with a condition of approval neither met nor waived by the end of
-        the day."""
-        return frozenset(
-            Condition.objects.filter(created_at__lt=self.end)
-            .filter(
-                Q(status=ConditionStatus.OPEN)
-                | Q(met_at__gte=self.end)
-                | Q(waived_at__gte=self.end)
-            )
-            .order_by()
-            .values_list("use_case_id", flat=True)
-            .distinct()
-        )
-
-
-def start_of_window(as_of: dt.date, days: int) -> dt.date:
-    """The first day of the ``days`` days up to and including ``as_of``."""
-    return as_of - dt.timedelta(days=days - 1)
-
-
-def start_of_day(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-@dataclass(frozen=True)
-class ProposalSet:
-    """Which proposals a KPI is over, written once in the three forms its surfaces need:
-    ``holds`` over a day's ``ProposalRow`` (snapshots and back-fills, with each proposal's
-    status then), ``q`` over today's table (the live tile, through the reader's
-    ``visible_to``) and ``params`` for the list the tile opens, whose filters are the same
-    conditions: Explore's ``status``, ``submitted_since`` and ``decided_since``, or the
-    register's ``conditions=open`` (the register lists live use cases only). The tile's
-    number and the drill-down's rows are then the same rows; the Hypothesis test in
-    tests/metrics/test_tiles_match_drilldowns.py holds them to it."""
-
-    statuses: tuple[str, ...]
-    submitted_within_days: int | None = None
-    decided_within_days: int | None = None
-    open_conditions: bool = False
-
-    def __post_init__(self):
-        if self.open_conditions and set(self.statuses) != LIVE_STATUSES:
-            raise ValueError("the register lists live use cases: open conditions are over those")
-
-    def _since(self, as_of: dt.date, days: int | None) -> dt.date | None:
-        return None if days is None else start_of_window(as_of, days)
-
-    def holds(self, row: ProposalRow, ctx: KpiContext) -> bool:
-        if row.status not in self.statuses:
-            return False
-        for at, days in (
-            (row.submitted_at, self.submitted_within_days),
-            (row.decided_at, self.decided_within_days),
-        ):
-            since = self._since(ctx.as_of, days)
-            if since is not None and (not at or at < start_of_day(since)):
-                return False
-        return not self.open_conditions or row.pk in ctx.with_open_conditions
-
-    def q(self, as_of: dt.date) -> Q:
-        q = Q(status__in=self.statuses)
-        if (since := self._since(as_of, self.submitted_within_days)) is not None:
-            q &= Q(submitted_at__gte=start_of_day(since))
-        if (since := self._since(as_of, self.decided_within_days)) is not None:
-            q &= Q(decided_at__gte=start_of_day(since))
-        if self.open_conditions:
-            q &= Q(Exists(Condition.objects.open().filter(use_case=OuterRef("pk"))))
-        return q
-
-    def url(self, as_of: dt.date, department: Department | None = None) -> str:
-        """The list of exactly these proposals (of ``department``), as of today."""
-        if self.open_conditions:
-            url, params = reverse("governance:register"), [("conditions", "open")]
-        else:
-            url, params = reverse("usecases:usecase_list"), [("status", s) for s in self.statuses]
-            if (since := self._since(as_of, self.submitted_within_days)) is not None:
-                params.append(("submitted_since", since.isoformat()))
-            if (since := self._since(as_of, self.decided_within_days)) is not None:
-                params.append(("decided_since", since.isoformat()))
-        if department is not None:
-            params.append(("department", department.pk))
-        return url + (f"?{urlencode(params)}" if params else "")
 
 
 def _by_department(
@@ -269,124 +174,75 @@ def _by_department(
     )
 
 
-@dataclass(frozen=True)
-class Total:
-    """How a KPI over a ``ProposalSet`` turns its rows into a figure, in both forms:
-    ``reduce`` over a day's rows (snapshots) and ``live`` as aggregate expressions over
-    today's table, finished by ``finish`` (None: the figure has no live form, and today's
-    tile reads today's snapshot)."""
+def _count_in(statuses: Iterable[str]) -> Callable[[KpiContext], KpiValue]:
+    wanted = frozenset(statuses)
 
-    reduce: Callable[[list[ProposalRow]], float | None]
-    live: Callable[[Q], dict] | None = None
-    finish: Callable[[dict], float | None] | None = None
-
-
-def _rate(approved: int, decided: int) -> float | None:
-    return round(100 * approved / decided, 1) if decided else None
-
-
-def _median_days(rows: list[ProposalRow]) -> float | None:
-    days = [
-        (r.decided_at - r.submitted_at).total_seconds() / 86400
-        for r in rows
-        if r.submitted_at and r.decided_at >= r.submitted_at
-    ]
-    return round(median(days), 1) if days else None
-
-
-COUNT = Total(
-    reduce=len,
-    live=lambda q: {"n": Count("pk", filter=q)},
-    finish=lambda a: a["n"],
-)
-ESTIMATED = Total(
-    reduce=lambda rows: float(sum(r.estimated or 0 for r in rows)),
-    live=lambda q: {"v": Sum("estimated_annual_value", filter=q)},
-    finish=lambda a: float(a["v"] or 0),
-)
-REALISED = Total(
-    reduce=lambda rows: float(sum(r.realised or 0 for r in rows)),
-    live=lambda q: {"v": Sum("realised_annual_value", filter=q)},
-    finish=lambda a: float(a["v"] or 0),
-)
-APPROVED_SHARE = Total(
-    reduce=lambda rows: _rate(sum(1 for r in rows if r.status in APPROVED_OUTCOMES), len(rows)),
-    live=lambda q: {
-        "approved": Count("pk", filter=q & Q(status__in=APPROVED_OUTCOMES)),
-        "decided": Count("pk", filter=q),
-    },
-    finish=lambda a: _rate(a["approved"], a["decided"]),
-)
-# A median needs the rows: worked out by the daily snapshot only.
-MEDIAN_DAYS = Total(reduce=_median_days)
-
-LIVE_VALUE_STATUSES = STAGES["approved"][1] + STAGES["pilot"][1] + STAGES["production"][1]
-# Decisions: approvals (with or without conditions, including those since piloted, in
-# production or retired) and rejections, in the last 365 days. Withdrawn proposals are not
-# decisions.
-DECISIONS = ProposalSet(
-    statuses=(*sorted(APPROVED_OUTCOMES), Status.REJECTED),
-    decided_within_days=DECISION_WINDOW_DAYS,
-)
-PROPOSAL_SETS: dict[str, tuple[ProposalSet, Total]] = {
-    **{
-        f"stage_{slug}": (ProposalSet(statuses=tuple(statuses)), COUNT)
-        for slug, (_label, statuses) in STAGES.items()
-    },
-    # Submitted in the 30 days up to and including the date, and not back in draft.
-    "new_proposals": (
-        ProposalSet(
-            statuses=tuple(s for s in Status.values if s != Status.DRAFT),
-            submitted_within_days=NEW_PROPOSALS_WINDOW_DAYS,
-        ),
-        COUNT,
-    ),
-    "approval_rate": (DECISIONS, APPROVED_SHARE),
-    "median_days_to_decision": (DECISIONS, MEDIAN_DAYS),
-    "estimated_value": (ProposalSet(statuses=LIVE_VALUE_STATUSES), ESTIMATED),
-    # Realised value has no history: its current figure, for the proposals in production then.
-    "realised_value": (ProposalSet(statuses=(Status.IN_PRODUCTION,)), REALISED),
-    # Live (approved, piloting, production) use cases with a condition of approval neither
-    # met nor waived: the rows the register lists with ``conditions=open``.
-    "open_conditions": (
-        ProposalSet(statuses=tuple(sorted(LIVE_STATUSES)), open_conditions=True),
-        COUNT,
-    ),
-}
-
-
-def _over_proposals(proposals: ProposalSet, total: Total) -> Callable[[KpiContext], KpiValue]:
     def compute(ctx: KpiContext) -> KpiValue:
-        return _by_department(
-            ctx, (r for r in ctx.proposals if proposals.holds(r, ctx)), total.reduce
-        )
+        return _by_department(ctx, (r for r in ctx.proposals if r.status in wanted), len)
 
     return compute
 
 
-def live_values(
-    queryset: QuerySet, as_of: dt.date, slugs: Iterable[str]
-) -> dict[str, float | None]:
-    """Today's figure of each KPI of ``slugs`` that has a live form, over ``queryset`` (the
-    reader's visible proposals, of one department or all) in one query: the rows the
-    drill-downs list, counted by the same ``ProposalSet``."""
-    expressions, finishers = {}, {}
-    for slug in slugs:
-        if slug not in PROPOSAL_SETS or slug not in REGISTRY:
-            continue
-        proposals, total = PROPOSAL_SETS[slug]
-        if total.live is None:
-            continue
-        parts = total.live(proposals.q(as_of))
-        expressions.update({f"{slug}__{name}": expr for name, expr in parts.items()})
-        finishers[slug] = (total.finish, list(parts))
-    if not expressions:
-        return {}
-    row = queryset.order_by().aggregate(**expressions)
-    return {
-        slug: finish({name: row[f"{slug}__{name}"] for name in names})
-        for slug, (finish, names) in finishers.items()
-    }
+def new_proposals(ctx: KpiContext) -> KpiValue:
+    """Proposals submitted in the 30 days up to and including the date."""
+    since = ctx.end - dt.timedelta(days=NEW_PROPOSALS_WINDOW_DAYS)
+    return _by_department(
+        ctx, (r for r in ctx.proposals if r.submitted_at and r.submitted_at >= since), len
+    )
+
+
+def _decided_in_window(ctx: KpiContext) -> list[ProposalRow]:
+    since = ctx.end - dt.timedelta(days=DECISION_WINDOW_DAYS)
+    return [r for r in ctx.proposals if r.decided_at and r.decided_at >= since]
+
+
+def approval_rate(ctx: KpiContext) -> KpiValue:
+    """Of the proposals decided in the last 365 days, the percentage approved (with or
+    without conditions, including those since piloted, in production or retired).
+    Withdrawn proposals are not decisions. None when nothing was decided."""
+
+    def rate(rows: list[ProposalRow]) -> float | None:
+        approved = sum(1 for r in rows if r.status in APPROVED_OUTCOMES)
+        rejected = sum(1 for r in rows if r.status == Status.REJECTED)
+        if approved + rejected == 0:
+            return None
+        return round(100 * approved / (approved + rejected), 1)
+
+    return _by_department(ctx, _decided_in_window(ctx), rate)
+
+
+def median_days_to_decision(ctx: KpiContext) -> KpiValue:
+    """Median calendar days from submission to decision, over decisions in the last 365 days."""
+
+    def med(rows: list[ProposalRow]) -> float | None:
+        days = [
+            (r.decided_at - r.submitted_at).total_seconds() / 86400
+            for r in rows
+            if r.submitted_at and r.decided_at >= r.submitted_at
+        ]
+        return round(median(days), 1) if days else None
+
+    return _by_department(ctx, _decided_in_window(ctx), med)
+
+
+def estimated_annual_value(ctx: KpiContext) -> KpiValue:
+    """Estimated annual value of approved, piloting and production use cases."""
+    live = STAGES["approved"][1] + STAGES["pilot"][1] + STAGES["production"][1]
+    return _by_department(
+        ctx,
+        (r for r in ctx.proposals if r.status in live),
+        lambda rows: float(sum(r.estimated or 0 for r in rows)),
+    )
+
+
+def realised_annual_value(ctx: KpiContext) -> KpiValue:
+    """Realised annual value reported for use cases in production (its current figure:
+    realised value has no history)."""
+    return _by_department(
+        ctx,
+        (r for r in ctx.proposals if r.status == Status.IN_PRODUCTION),
+        lambda rows: float(sum(r.realised or 0 for r in rows)),
+    )
 
 
 def readiness_index(ctx: KpiContext) -> KpiValue:
@@ -477,6 +333,16 @@ def review_on_time_share(ctx: KpiContext) -> KpiValue:
     return _share_by_department(
         ctx, rows, "use_case__department_id", Q(decided_on__lte=F("due_on"))
     )
+
+
+def open_conditions(ctx: KpiContext) -> KpiValue:
+    """Conditions of approval neither met nor waived by the end of the day, by the
+    proposal's department."""
+
+    rows = Condition.objects.filter(created_at__lt=ctx.end).filter(
+        Q(status=ConditionStatus.OPEN) | Q(met_at__gte=ctx.end) | Q(waived_at__gte=ctx.end)
+    )
+    return _count_by_department(ctx, rows, "use_case__department_id", Count("pk"))
 
 
 def active_learners(ctx: KpiContext) -> KpiValue:
@@ -583,9 +449,9 @@ for _slug, (_label, _statuses) in STAGES.items():
             f"stage_{_slug}",
             _label,
             "count",
-            _over_proposals(*PROPOSAL_SETS[f"stage_{_slug}"]),
+            _count_in(_statuses),
             help=f"Proposals {_label.lower()} at the end of the day.",
-            proposals=PROPOSAL_SETS[f"stage_{_slug}"][0],
+            statuses=_statuses,
         )
     )
 register(
@@ -593,9 +459,9 @@ register(
         "new_proposals",
         "New proposals (30 days)",
         "count",
-        _over_proposals(*PROPOSAL_SETS["new_proposals"]),
+        new_proposals,
         help="Proposals submitted in the last 30 days.",
-        proposals=PROPOSAL_SETS["new_proposals"][0],
+        statuses=tuple(s for s in Status.values if s != Status.DRAFT),
     )
 )
 register(
@@ -603,9 +469,9 @@ register(
         "approval_rate",
         "Approval rate",
         "percent",
-        _over_proposals(*PROPOSAL_SETS["approval_rate"]),
+        approval_rate,
         help="Share of decisions in the last 365 days that approved the proposal.",
-        proposals=PROPOSAL_SETS["approval_rate"][0],
+        statuses=tuple(APPROVED_OUTCOMES),
     )
 )
 register(
@@ -613,9 +479,9 @@ register(
         "median_days_to_decision",
         "Median days to decision",
         "days",
-        _over_proposals(*PROPOSAL_SETS["median_days_to_decision"]),
+        median_days_to_decision,
         help="From submission to decision, over the last 365 days.",
-        proposals=PROPOSAL_SETS["median_days_to_decision"][0],
+        statuses=(Status.APPROVED, Status.APPROVED_WITH_CONDITIONS, Status.REJECTED),
         higher_is_better=False,
     )
 )
@@ -624,9 +490,9 @@ register(
         "estimated_value",
         "Estimated annual value",
         "money",
-        _over_proposals(*PROPOSAL_SETS["estimated_value"]),
+        estimated_annual_value,
         help="Of approved, piloting and production use cases.",
-        proposals=PROPOSAL_SETS["estimated_value"][0],
+        statuses=STAGES["approved"][1] + STAGES["pilot"][1] + STAGES["production"][1],
     )
 )
 register(
@@ -634,9 +500,9 @@ register(
         "realised_value",
         "Realised annual value",
         "money",
-        _over_proposals(*PROPOSAL_SETS["realised_value"]),
+        realised_annual_value,
         help="Reported for use cases in production.",
-        proposals=PROPOSAL_SETS["realised_value"][0],
+        statuses=(Status.IN_PRODUCTION,),
     )
 )
 register(
@@ -671,11 +537,10 @@ register(
 register(
     Kpi(
         "open_conditions",
-        "Use cases with open conditions",
+        "Open conditions",
         "count",
-        _over_proposals(*PROPOSAL_SETS["open_conditions"]),
-        help="Approved or live use cases with a condition of approval not yet met or waived.",
-        proposals=PROPOSAL_SETS["open_conditions"][0],
+        open_conditions,
+        help="Conditions of approval not yet met.",
         higher_is_better=False,
     )
 )

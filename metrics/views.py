@@ -37,18 +37,15 @@ def dashboard(request):
     if not access.can_see_organisation(request.user):
         raise PermissionDenied("The organisation dashboard is for leadership and CoE staff.")
     form, department, period = _filters(request)
-    board = dashboards.build(
-        request.user,
-        department=department,
-        period=period,
-        departments=list(Department.objects.all()),
-        most=DEPARTMENTS_SHOWN,
-    )
     context = {
-        "board": board,
-        "scatter": dashboards.scatter(
-            request.user, department=department, period=period, as_of=board.as_of
+        "board": dashboards.build(
+            request.user,
+            department=department,
+            period=period,
+            departments=list(Department.objects.all()),
+            most=DEPARTMENTS_SHOWN,
         ),
+        "scatter": dashboards.scatter(request.user, department=department, period=period),
         "form": form,
         "department": department,
         "organisation_view": True,
@@ -62,21 +59,16 @@ def department_dashboard(request, code: str):
         request.user, code, access.can_see_department_dashboard
     )
     period = request.GET.get("period", dashboards.DEFAULT_PERIOD)
-    board = dashboards.build(
-        request.user,
-        department=department,
-        period=period,
-        departments=[department],
-        department_view=True,
-    )
     context = {
-        "board": board,
-        "scatter": dashboards.scatter(
+        "board": dashboards.build(
             request.user,
             department=department,
             period=period,
-            as_of=board.as_of,
+            departments=[department],
             department_view=True,
+        ),
+        "scatter": dashboards.scatter(
+            request.user, department=department, period=period, department_view=True
         ),
         "radar": _radar(department),
         "department": department,

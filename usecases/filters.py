@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import django_filters
 from django import forms
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 
 from coe_portal.models import Department
 from coe_portal.widgets import PlainSelect
@@ -65,28 +62,10 @@ class UseCaseFilterSet(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         label="Sort by", choices=SORT_CHOICES, method="filter_sort", empty_label=None
     )
-    # The dashboard's windowed tiles ("new proposals, 30 days", decisions of the year) open
-    # Explore on these: from the start of that local day (indexed columns).
-    submitted_since = django_filters.DateFilter(
-        label="Submitted since", method="filter_since", widget=forms.DateInput({"type": "date"})
-    )
-    decided_since = django_filters.DateFilter(
-        label="Decided since", method="filter_since", widget=forms.DateInput({"type": "date"})
-    )
 
     class Meta:
         model = UseCase
-        fields = [
-            "q", "status", "department", "category", "quadrant", "sort",
-            "submitted_since", "decided_since",
-        ]  # fmt: skip
-
-    def filter_since(self, queryset, name, value):
-        if not value:
-            return queryset
-        start = timezone.make_aware(dt.datetime.combine(value, dt.time.min))
-        column = name.removesuffix("_since") + "_at"
-        return queryset.filter(**{f"{column}__gte": start})
+        fields = ["q", "status", "department", "category", "quadrant", "sort"]
 
     def filter_search(self, queryset, name, value):
         return search(queryset, value)

@@ -290,9 +290,8 @@ CROSS_APP_KPIS = [
 
 def test_governance_and_learning_kpis_count_in_the_database(history, django_assert_num_queries):
     """Grouped queries, not a loop over rows: one query for the departments, one each for
-    the counts and shares, one for the review SLA, two for the use cases with open
-    conditions (the proposals' statuses that day, the proposals with a condition open
-    then), three for path completion (steps, completions, staff) and three for role
-    coverage (roles, holders by department, holders overall)."""
-    with django_assert_num_queries(14):
+    the counts and shares, one for the review SLA, three for path completion (steps,
+    completions, staff) and three for role coverage (roles, holders by department, holders
+    overall)."""
+    with django_assert_num_queries(13):
         kpis.compute_all(timezone.localdate(), CROSS_APP_KPIS)
