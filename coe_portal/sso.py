@@ -153,19 +153,24 @@ def email_refusal(claims: Mapping[str, Any]) -> str | None:
     unverified."""
     if not claim_text(claims, "email"):
         return "the provider sent no e-mail address"
-    verified = claims.get("email_verified")
-    # Some providers send the flag as a string.
-    if verified is False or (isinstance(verified, str) and verified.lower() == "false"):
+    if _verified_flag(claims) is False:
         return "the provider says the e-mail address is not verified"
     return None
 
 
-def email_verified(claims: Mapping[str, Any]) -> bool:
-    """True only when the IdP vouches for the address: ``email_verified`` is true, as a
-    boolean or as the string some IdPs send. Many IdPs never send the claim; missing is
-    unverified."""
+def _verified_flag(claims: Mapping[str, Any]) -> bool | None:
+    """The ``email_verified`` claim: True or False as a boolean or as the string some IdPs
+    send; None when missing or anything else."""
     verified = claims.get("email_verified")
-    return verified is True or (isinstance(verified, str) and verified.strip().lower() == "true")
+    if isinstance(verified, str):
+        verified = {"true": True, "false": False}.get(verified.strip().lower())
+    return verified if isinstance(verified, bool) else None
+
+
+def email_verified(claims: Mapping[str, Any]) -> bool:
+    """True only when the IdP vouches for the address. Many IdPs never send the claim;
+    missing is unverified."""
+    return _verified_flag(claims) is True
 
 
 def link_refusal(user, claims: Mapping[str, Any]) -> str | None:
